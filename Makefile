@@ -1,0 +1,34 @@
+# Oversight: `make run` (demo on SQLite at http://127.0.0.1:8000) and `make test` (every test).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: venv run test lint bench conformance clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: venv
+	OVERSIGHT_DEBUG=1 $(BIN)/oversight migrate --noinput
+	OVERSIGHT_DEBUG=1 $(BIN)/oversight runserver 127.0.0.1:8000
+
+test: venv
+	$(BIN)/pytest
+
+conformance: venv
+	OVERSIGHT_CMD=$(BIN)/oversight ../shared/conformance/run ../shared/conformance/cases
+
+lint: venv
+	$(BIN)/ruff check src tests
+
+bench: venv
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) oversight.sqlite3 staticfiles .pytest_cache

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "policies"
+urlpatterns = [
+    path("", views.pack_list, name="list"),
+    path("policies/<slug:pack_id>/", views.pack_detail, name="detail"),
+]
