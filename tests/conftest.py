@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("OVERSIGHT_DEBUG", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
