@@ -14,10 +14,20 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from .policy.describe import text_table
+
 OWN_COMMANDS = ("check", "policy", "generate")
 STATUS_ORDER = {
-    "overdue": 0, "exceeded": 0, "short": 0, "needs_cover": 0,
-    "pending": 1, "upcoming": 2, "late": 3, "deemed_agreed": 4, "met": 5, "ok": 6,
+    "overdue": 0,
+    "exceeded": 0,
+    "short": 0,
+    "needs_cover": 0,
+    "pending": 1,
+    "upcoming": 2,
+    "late": 3,
+    "deemed_agreed": 4,
+    "met": 5,
+    "ok": 6,
 }
 
 
@@ -44,16 +54,8 @@ def format_table(report: dict[str, Any], person: str | None) -> str:
     )
     headers = ("status", "due", "obligation", "rule", "source")
     rows = [(ob["status"], ob.get("due") or "-", ob["id"], ob["rule"], ob["source"]) for ob in obligations]
-    widths = [max([len(h)] + [len(str(r[i])) for r in rows]) for i, h in enumerate(headers)]
-    lines = [
-        f"Policy {report['policy']} as of {report['as_of']}" + (f", person {person}" if person else ""),
-        "  ".join(h.ljust(w) for h, w in zip(headers, widths)),
-        "  ".join("-" * w for w in widths),
-    ]
-    lines += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows]
-    if not rows:
-        lines.append("(no obligations)")
-    return "\n".join(line.rstrip() for line in lines)
+    title = f"Policy {report['policy']} as of {report['as_of']}" + (f", person {person}" if person else "")
+    return title + "\n" + text_table(headers, rows) + ("" if rows else "\n(no obligations)")
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
@@ -85,10 +87,7 @@ def cmd_policy(args: argparse.Namespace, out: TextIO) -> int:
     if args.policy_command == "list":
         packs = shipped_packs()
         rows = [(p.id, p.council, p.document, p.date) for p in packs.values()]
-        widths = [max(len(r[i]) for r in rows + [("id", "council", "document", "date")]) for i in range(4)]
-        out.write("  ".join(h.ljust(w) for h, w in zip(("id", "council", "document", "date"), widths)).rstrip() + "\n")
-        for row in rows:
-            out.write("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() + "\n")
+        out.write(text_table(("id", "council", "document", "date"), rows, rule=False) + "\n")
         return 0
     if args.policy_command == "show":
         packs = shipped_packs()
@@ -128,8 +127,15 @@ def cmd_generate(args: argparse.Namespace, out: TextIO) -> int:
     for name in ("staff", "children", "years"):
         if getattr(args, name) < (1 if name != "children" else 0):
             return _fail(f"--{name}: must be at least {1 if name != 'children' else 0}")
-    write_scenario(out, staff=args.staff, children=args.children, years=args.years, seed=args.seed,
-                   policy=args.policy, as_of=args.as_of)
+    write_scenario(
+        out,
+        staff=args.staff,
+        children=args.children,
+        years=args.years,
+        seed=args.seed,
+        policy=args.policy,
+        as_of=args.as_of,
+    )
     return 0
 
 

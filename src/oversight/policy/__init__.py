@@ -1,8 +1,8 @@
 """Oversight's policy engine: pure Python, no Django.
 
-    from oversight.policy import parse_scenario, evaluate
-    scenario, pack = parse_scenario(text)
-    report = evaluate(scenario, pack)
+from oversight.policy import parse_scenario, evaluate
+scenario, pack = parse_scenario(text)
+report = evaluate(scenario, pack)
 """
 
 from .engine import evaluate

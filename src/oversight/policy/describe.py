@@ -18,7 +18,8 @@ def rule_summary(rule: Rule) -> str:
         else:
             assert rule.phases is not None
             freq = "; ".join(
-                f"every {p.every.describe()}" + (f" until {p.until.describe()}" if p.until else " after") for p in rule.phases
+                f"every {p.every.describe()}" + (f" until {p.until.describe()}" if p.until else " after")
+                for p in rule.phases
             )
         parts.append(f"{rule.kind} supervision, {who}: {freq}")
         if rule.employment:
@@ -32,7 +33,7 @@ def rule_summary(rule: Rule) -> str:
         return "; ".join(parts)
     for key, value in data.items():
         if isinstance(value, dict) and len(value) == 1:
-            (unit, number), = value.items()
+            ((unit, number),) = value.items()
             value = f"{number} {unit.replace('_', ' ')}"
         elif isinstance(value, list):
             value = ", ".join(str(v) for v in value)
@@ -42,10 +43,17 @@ def rule_summary(rule: Rule) -> str:
     return "; ".join(parts)
 
 
-def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(), "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+def text_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], rule: bool = True) -> str:
+    """Rows as left-aligned columns under their headers."""
+    widths = [max([len(h)] + [len(str(r[i])) for r in rows]) for i, h in enumerate(headers)]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    lines = [line(headers)]
+    if rule:
+        lines.append("  ".join("-" * w for w in widths))
+    lines += [line(row) for row in rows]
     return "\n".join(lines)
 
 
@@ -57,7 +65,7 @@ def describe_pack(pack: PolicyPack) -> str:
         "Rules",
     ]
     rows = [(rule.id, rule_summary(rule), pack.cite(rule)) for rule in pack.all_rules()]
-    out.append(_table(("rule", "what it asks", "source"), rows))
+    out.append(text_table(("rule", "what it asks", "source"), rows))
     readings = [(rule.id, rule.interpretation) for rule in pack.all_rules() if rule.interpretation]
     if readings:
         out += ["", "Interpretations"]
@@ -75,8 +83,14 @@ def describe_pack(pack: PolicyPack) -> str:
 
 def comparison_rows(packs: list[PolicyPack]) -> list[tuple[str, list[str]]]:
     """(topic, one cell per pack) for the rules councils share."""
-    roles = ["student_social_worker", "nqsw_asye", "social_worker", "family_support_worker", "team_manager",
-             "business_support"]
+    roles = [
+        "student_social_worker",
+        "nqsw_asye",
+        "social_worker",
+        "family_support_worker",
+        "team_manager",
+        "business_support",
+    ]
     rows: list[tuple[str, list[str]]] = []
     for kind in ("personal", "case", "group"):
         for role in roles:
@@ -93,8 +107,9 @@ def comparison_rows(packs: list[PolicyPack]) -> list[tuple[str, list[str]]]:
             match = [r for r in pack.case_review if status in r.statuses]
             cells.append(f"every {match[0].every.describe()}" if match else "-")
         rows.append((f"case review: {status}", cells))
-    rows.append(("agreement due", [p.agreement.due_within.describe() if p.agreement.due_within else "at start"
-                                   for p in packs]))
+    rows.append(
+        ("agreement due", [p.agreement.due_within.describe() if p.agreement.due_within else "at start" for p in packs])
+    )
     rows.append(("agreement review", [p.agreement.review_every.describe() for p in packs]))
     for kind in ("personal", "observation"):
         cells = []
@@ -103,23 +118,62 @@ def comparison_rows(packs: list[PolicyPack]) -> list[tuple[str, list[str]]]:
             cells.append(
                 f"{match[0].clock} in {match[0].within.describe()}"
                 + (f", answer in {match[0].respond_within.describe()}" if match and match[0].respond_within else "")
-                if match else "-"
+                if match
+                else "-"
             )
         rows.append((f"record of {kind} session", cells))
     rows.append(("case direction", [p.case_direction.within.describe() if p.case_direction else "-" for p in packs]))
-    rows.append(("rearrange", [f"{p.rearrange.within.describe()} from {p.rearrange.counted_from.replace('_', ' ')}"
-                               if p.rearrange else "-" for p in packs]))
+    rows.append(
+        (
+            "rearrange",
+            [
+                f"{p.rearrange.within.describe()} from {p.rearrange.counted_from.replace('_', ' ')}"
+                if p.rearrange
+                else "-"
+                for p in packs
+            ],
+        )
+    )
     rows.append(("ratio limit", [str(p.ratio.limit) if p.ratio else "-" for p in packs]))
-    rows.append(("observations", [
-        "; ".join(f"{o.per_year}/year, {o.by_supervisor} by supervisor" if o.per_year else f"1 in {o.one_in_personal}"
-                  for o in p.observations) or "-" for p in packs]))
-    rows.append(("ASYE reviews (months)", [", ".join(map(str, p.asye_reviews.months)) if p.asye_reviews else "-"
-                                          for p in packs]))
-    rows.append(("absence cover", [f"> {p.absence_cover.longer_than_days} days"
-                                   + (" unplanned" if p.absence_cover.unplanned_only else "")
-                                   if p.absence_cover else "-" for p in packs]))
-    rows.append(("retention", ["; ".join(f"{r.record_class} {r.keep.describe()} after {r.after}" for r in p.retention)
-                               or "-" for p in packs]))
+    rows.append(
+        (
+            "observations",
+            [
+                "; ".join(
+                    f"{o.per_year}/year, {o.by_supervisor} by supervisor" if o.per_year else f"1 in {o.one_in_personal}"
+                    for o in p.observations
+                )
+                or "-"
+                for p in packs
+            ],
+        )
+    )
+    rows.append(
+        (
+            "ASYE reviews (months)",
+            [", ".join(map(str, p.asye_reviews.months)) if p.asye_reviews else "-" for p in packs],
+        )
+    )
+    rows.append(
+        (
+            "absence cover",
+            [
+                f"> {p.absence_cover.longer_than_days} days" + (" unplanned" if p.absence_cover.unplanned_only else "")
+                if p.absence_cover
+                else "-"
+                for p in packs
+            ],
+        )
+    )
+    rows.append(
+        (
+            "retention",
+            [
+                "; ".join(f"{r.record_class} {r.keep.describe()} after {r.after}" for r in p.retention) or "-"
+                for p in packs
+            ],
+        )
+    )
     return rows
 
 
@@ -127,4 +181,4 @@ def compare_packs(packs: list[PolicyPack]) -> str:
     rows = comparison_rows(packs)
     headers = ("rule", *[p.id for p in packs], "differs")
     table = [(topic, *cells, "*" if len(set(cells)) > 1 else "") for topic, cells in rows]
-    return _table(headers, table)
+    return text_table(headers, table)

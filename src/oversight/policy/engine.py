@@ -33,8 +33,9 @@ def _deadline_status(due: date, done: date | None, as_of: date) -> str:
     return "overdue" if as_of > due else "pending"
 
 
-def _deadline(ob_id: str, kind: str, due: date, done: date | None, as_of: date, pack: PolicyPack, rule: Any,
-              **extra: Any) -> Obligation:
+def _deadline(
+    ob_id: str, kind: str, due: date, done: date | None, as_of: date, pack: PolicyPack, rule: Any, **extra: Any
+) -> Obligation:
     return {
         "id": ob_id,
         "kind": kind,
@@ -168,7 +169,7 @@ def _obligations_supervision(index: _Index, pack: PolicyPack) -> list[Obligation
             start = max(relationship_start, person.started)
             held = index.held.get((pid, kind), [])
             hours = index.hours.get(pid, [])
-            since = held[bisect.bisect_left(held, relationship_start):]
+            since = held[bisect.bisect_left(held, relationship_start) :]
             late = 0
             previous = start
             for day in since:
@@ -179,20 +180,22 @@ def _obligations_supervision(index: _Index, pack: PolicyPack) -> list[Obligation
             last = held[-1] if held else None
             base = last if last is not None else start
             due = next_due(rule, person, base, hours)
-            out.append({
-                "id": f"supervision:{kind}:{pid}",
-                "kind": "supervision",
-                "session_kind": kind,
-                "person": pid,
-                "supervisors": sorted({r.supervisor for r in covering}),
-                "due": _iso(due),
-                "last": _iso(last),
-                "status": "overdue" if due is not None and as_of > due else "upcoming",
-                "interval": interval_for(rule, person, base).describe(),
-                "history": {"held": len(since), "late": late},
-                "rule": rule.id,
-                "source": pack.cite(rule),
-            })
+            out.append(
+                {
+                    "id": f"supervision:{kind}:{pid}",
+                    "kind": "supervision",
+                    "session_kind": kind,
+                    "person": pid,
+                    "supervisors": sorted({r.supervisor for r in covering}),
+                    "due": _iso(due),
+                    "last": _iso(last),
+                    "status": "overdue" if due is not None and as_of > due else "upcoming",
+                    "interval": interval_for(rule, person, base).describe(),
+                    "history": {"held": len(since), "late": late},
+                    "rule": rule.id,
+                    "source": pack.cite(rule),
+                }
+            )
     return out
 
 
@@ -222,20 +225,22 @@ def _obligations_case_review(index: _Index, pack: PolicyPack) -> list[Obligation
         base = latest.get(child.id, child.allocated)
         due = period.add_to(base)
         flags = ["no_rationale"] if rule.rationale_required and not (child.rationale or "").strip() else []
-        out.append({
-            "id": f"case_review:{child.id}",
-            "kind": "case_review",
-            "child": child.id,
-            "worker": child.worker,
-            "child_status": child.status,
-            "due": _iso(due),
-            "last": _iso(latest.get(child.id)),
-            "status": "overdue" if as_of > due else "upcoming",
-            "interval": period.describe(),
-            "flags": flags,
-            "rule": rule.id,
-            "source": pack.cite(rule),
-        })
+        out.append(
+            {
+                "id": f"case_review:{child.id}",
+                "kind": "case_review",
+                "child": child.id,
+                "worker": child.worker,
+                "child_status": child.status,
+                "due": _iso(due),
+                "last": _iso(latest.get(child.id)),
+                "status": "overdue" if as_of > due else "upcoming",
+                "interval": period.describe(),
+                "flags": flags,
+                "rule": rule.id,
+                "source": pack.cite(rule),
+            }
+        )
     return out
 
 
@@ -245,8 +250,17 @@ def _obligations_case_directions(index: _Index, pack: PolicyPack) -> list[Obliga
         return []
     as_of = index.scenario.as_of
     return [
-        _deadline(f"case_direction:{review.id}", "case_direction", rule.within.add_to(review.date),
-                  review.direction_recorded, as_of, pack, rule, child=review.child, review_date=_iso(review.date))
+        _deadline(
+            f"case_direction:{review.id}",
+            "case_direction",
+            rule.within.add_to(review.date),
+            review.direction_recorded,
+            as_of,
+            pack,
+            rule,
+            child=review.child,
+            review_date=_iso(review.date),
+        )
         for review in index.scenario.case_reviews
         if review.date <= as_of
     ]
@@ -278,22 +292,35 @@ def _obligations_agreements(index: _Index, pack: PolicyPack) -> list[Obligation]
     for (supervisor, supervisee), start in sorted(pairs.items()):
         due = rule.due_within.add_to(start) if rule.due_within is not None else start
         done = min(signed[(supervisor, supervisee)]) if signed.get((supervisor, supervisee)) else None
-        out.append(_deadline(f"agreement:{supervisor}:{supervisee}", "agreement", due, done, as_of, pack, rule,
-                             supervisor=supervisor, supervisee=supervisee))
+        out.append(
+            _deadline(
+                f"agreement:{supervisor}:{supervisee}",
+                "agreement",
+                due,
+                done,
+                as_of,
+                pack,
+                rule,
+                supervisor=supervisor,
+                supervisee=supervisee,
+            )
+        )
         if done is not None:
             base = latest_review[(supervisor, supervisee)]
             review_due = rule.review_every.add_to(base)
-            out.append({
-                "id": f"agreement_review:{supervisor}:{supervisee}",
-                "kind": "agreement_review",
-                "supervisor": supervisor,
-                "supervisee": supervisee,
-                "due": _iso(review_due),
-                "last": _iso(base),
-                "status": "overdue" if as_of > review_due else "upcoming",
-                "rule": rule.id,
-                "source": pack.cite(rule),
-            })
+            out.append(
+                {
+                    "id": f"agreement_review:{supervisor}:{supervisee}",
+                    "kind": "agreement_review",
+                    "supervisor": supervisor,
+                    "supervisee": supervisee,
+                    "due": _iso(review_due),
+                    "last": _iso(base),
+                    "status": "overdue" if as_of > review_due else "upcoming",
+                    "rule": rule.id,
+                    "source": pack.cite(rule),
+                }
+            )
     return out
 
 
@@ -313,13 +340,31 @@ def _obligations_records(index: _Index, pack: PolicyPack) -> list[Obligation]:
                 continue
             done = session.record_shared if rule.clock == "shared" else session.record_agreed
             prefix = "record_shared" if rule.clock == "shared" else "record_signed"
-            out.append(_deadline(f"{prefix}:{session.id}", prefix, rule.within.add_to(session.date), done, as_of,
-                                 pack, rule, session=session.id, session_kind=session.kind))
-            if rule.respond_within is not None and session.record_shared is not None \
-                    and session.record_shared <= as_of:
+            out.append(
+                _deadline(
+                    f"{prefix}:{session.id}",
+                    prefix,
+                    rule.within.add_to(session.date),
+                    done,
+                    as_of,
+                    pack,
+                    rule,
+                    session=session.id,
+                    session_kind=session.kind,
+                )
+            )
+            if rule.respond_within is not None and session.record_shared is not None and session.record_shared <= as_of:
                 due = rule.respond_within.add_to(session.record_shared)
-                response = _deadline(f"record_response:{session.id}", "record_response", due,
-                                     session.record_agreed, as_of, pack, rule, session=session.id)
+                response = _deadline(
+                    f"record_response:{session.id}",
+                    "record_response",
+                    due,
+                    session.record_agreed,
+                    as_of,
+                    pack,
+                    rule,
+                    session=session.id,
+                )
                 if response["status"] == "overdue" and rule.silence_is_agreement:
                     response["status"] = "deemed_agreed"
                 out.append(response)
@@ -349,8 +394,11 @@ def _obligations_rearrange(index: _Index, pack: PolicyPack) -> list[Obligation]:
         cancelled_on = session.cancelled_on or session.date
         if cancelled_on > as_of:
             continue
-        if (session.reason in rule.after_return_reasons and session.return_to_work is not None
-                and rule.after_return_within is not None):
+        if (
+            session.reason in rule.after_return_reasons
+            and session.return_to_work is not None
+            and rule.after_return_within is not None
+        ):
             due = rule.after_return_within.add_to(session.return_to_work)
         else:
             base = session.date if rule.counted_from == "original_date" else cancelled_on
@@ -359,8 +407,19 @@ def _obligations_rearrange(index: _Index, pack: PolicyPack) -> list[Obligation]:
         dates = held_by_key.get((session.kind, key or ""), [])
         position = bisect.bisect_left(dates, cancelled_on)
         done = dates[position] if position < len(dates) else None
-        out.append(_deadline(f"rearrange:{session.id}", "rearrange", due, done, as_of, pack, rule,
-                             session=session.id, reason=session.reason))
+        out.append(
+            _deadline(
+                f"rearrange:{session.id}",
+                "rearrange",
+                due,
+                done,
+                as_of,
+                pack,
+                rule,
+                session=session.id,
+                reason=session.reason,
+            )
+        )
     return out
 
 
@@ -396,8 +455,12 @@ def _obligations_observation(index: _Index, pack: PolicyPack) -> list[Obligation
     window_start = clocks.add_months(as_of, -12)
     observations: dict[str, list[Session]] = defaultdict(list)
     for session in scenario.sessions:
-        if (session.kind == "observation" and session.status == "held" and session.supervisee is not None
-                and window_start < session.date <= as_of):
+        if (
+            session.kind == "observation"
+            and session.status == "held"
+            and session.supervisee is not None
+            and window_start < session.date <= as_of
+        ):
             observations[session.supervisee].append(session)
     out: list[Obligation] = []
     for pid in sorted(index.active):
@@ -408,7 +471,7 @@ def _obligations_observation(index: _Index, pack: PolicyPack) -> list[Obligation
         mine = observations.get(pid, [])
         relationships = index.relationships_of[pid]
 
-        def by_a_supervisor(session: Session) -> bool:
+        def by_a_supervisor(session: Session, relationships: list[Relationship] = relationships) -> bool:
             observer = session.observer or session.supervisor
             return any(
                 rel.supervisor == observer and rel.from_ <= session.date and (rel.to is None or rel.to >= session.date)
@@ -426,19 +489,21 @@ def _obligations_observation(index: _Index, pack: PolicyPack) -> list[Obligation
             required = (in_window + count) // rule.one_in_personal
         required_by_supervisor = rule.by_supervisor or 0
         short = count < required or by_supervisor < required_by_supervisor
-        out.append({
-            "id": f"observation:{pid}",
-            "kind": "observation",
-            "person": pid,
-            "due": _iso(as_of),
-            "count": count,
-            "by_supervisor": by_supervisor,
-            "required": required,
-            "required_by_supervisor": required_by_supervisor,
-            "status": "short" if short else "ok",
-            "rule": rule.id,
-            "source": pack.cite(rule),
-        })
+        out.append(
+            {
+                "id": f"observation:{pid}",
+                "kind": "observation",
+                "person": pid,
+                "due": _iso(as_of),
+                "count": count,
+                "by_supervisor": by_supervisor,
+                "required": required,
+                "required_by_supervisor": required_by_supervisor,
+                "status": "short" if short else "ok",
+                "rule": rule.id,
+                "source": pack.cite(rule),
+            }
+        )
     return out
 
 
@@ -455,9 +520,19 @@ def _obligations_asye_reviews(index: _Index, pack: PolicyPack) -> list[Obligatio
         reviews = sorted(person.asye_reviews)
         for position, months in enumerate(rule.months):
             done = reviews[position] if position < len(reviews) else None
-            out.append(_deadline(f"asye_review:{person.id}:{months}", "asye_review",
-                                 clocks.add_months(anchor, months), done, as_of, pack, rule,
-                                 person=person.id, month=months))
+            out.append(
+                _deadline(
+                    f"asye_review:{person.id}:{months}",
+                    "asye_review",
+                    clocks.add_months(anchor, months),
+                    done,
+                    as_of,
+                    pack,
+                    rule,
+                    person=person.id,
+                    month=months,
+                )
+            )
     return out
 
 

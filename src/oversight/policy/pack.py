@@ -265,7 +265,6 @@ class PolicyPack(_Strict):
     date: str = Field(pattern=r"^\d{4}-\d{2}$")
     seed: str = Field(pattern=r"^\d{3}_[0-9a-f]{16}\.txt$")
     extra_roles: list[ExtraRole] = Field(default_factory=list)
-    case_holders_reviewed_per_child: bool = False
     supervision: list[SupervisionRule] = Field(min_length=1)
     case_review: list[CaseReviewRule] = Field(default_factory=list)
     agreement: AgreementRule
@@ -350,9 +349,13 @@ def parse_pack(data: Any) -> PolicyPack:
 
 
 def load_pack_file(path: str | Path) -> PolicyPack:
-    text = Path(path).read_text(encoding="utf-8")
+    """Validate a council's pack file; its templates may sit in ``templates/<same name>`` beside it."""
+    path = Path(path)
     try:
-        data = yaml.safe_load(text)
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        templates = path.parent / "templates" / path.name
+        if isinstance(data, dict) and "templates" not in data and templates.is_file():
+            data["templates"] = (yaml.safe_load(templates.read_text(encoding="utf-8")) or {}).get("templates", [])
     except yaml.YAMLError as exc:
         raise PackError([("(yaml)", str(exc).replace("\n", " "))]) from None
     return parse_pack(data)
@@ -366,14 +369,17 @@ def _pack_dir() -> Any:
 def shipped_packs() -> dict[str, PolicyPack]:
     """Every pack shipped with Oversight, by id, validated."""
     packs: dict[str, PolicyPack] = {}
-    for entry in sorted(_pack_dir().iterdir(), key=lambda e: e.name):
+    directory = _pack_dir()
+    for entry in sorted(directory.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
-            pack = parse_pack(yaml.safe_load(entry.read_text(encoding="utf-8")))
+            data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+            templates = directory.joinpath("templates", entry.name)
+            if templates.is_file() and "templates" not in data:
+                data["templates"] = yaml.safe_load(templates.read_text(encoding="utf-8")).get("templates", [])
+            pack = parse_pack(data)
             packs[pack.id] = pack
     return packs
 
 
 def get_pack(pack_id: str) -> PolicyPack:
     return shipped_packs()[pack_id]
-
-

@@ -14,12 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .pack import ChildStatus, EmploymentType, PolicyPack, SessionKind, format_loc, shipped_packs
 
-
 T = TypeVar("T")
 if TYPE_CHECKING:
     NullableList = list
 else:  # JSON null is accepted and turned into [] by Scenario._null_is_empty
-    NullableList = Optional[list[T]]
+    NullableList = Optional[list[T]]  # noqa: UP045 (a generic alias, subscripted below)
 
 
 class _Model(BaseModel):
