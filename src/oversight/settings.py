@@ -50,6 +50,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "oversight.policies",
+    "oversight.organisations",
+    "oversight.people",
+    "oversight.supervision",
+    "oversight.sessions",
+    "oversight.records",
+    "oversight.cases",
+    "oversight.audit",
+    "oversight.compliance",
 ]
 
 MIDDLEWARE = [

@@ -313,6 +313,19 @@ class PolicyPack(_Strict):
         rules += [*self.observations, *self.retention, *self.other_rules]
         return rules
 
+    def template_for(self, applies_to: str, kind: str | None = None, role: str | None = None) -> Template | None:
+        """The council's template for this use, preferring one written for the role."""
+        candidates = [
+            t for t in self.templates if t.applies_to == applies_to and (kind is None or not t.kinds or kind in t.kinds)
+        ]
+        for template in candidates:
+            if role is not None and role in template.roles:
+                return template
+        return next((t for t in candidates if not t.roles), candidates[0] if candidates else None)
+
+    def template(self, template_id: str) -> Template | None:
+        return next((t for t in self.templates if t.id == template_id), None)
+
     def cite(self, rule: Rule) -> str:
         """The rule's source as the contract prints it: seed file, then section."""
         return f"{self.seed} {rule.source}"

@@ -1,0 +1,235 @@
+"""State changes of supervision records: open, save, share, agree, dispute,
+finalise, add to. Each checks the state it leaves and writes its audit row in
+the same transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from oversight.audit.services import audit_event
+from oversight.errors import ServiceError
+from oversight.people.models import Person
+from oversight.sessions.models import Session
+
+from .models import Action, Addendum, Record
+
+
+def _template_kind(session: Session) -> str:
+    return "observation" if session.kind == Session.Kind.OBSERVATION else "session"
+
+
+def record_open(*, session: Session, by: Person) -> Record | None:
+    """The draft record of a held session on the council's template for its kind and
+    role; None where the council keeps no personal record of that kind (Bristol's
+    group sessions are noted in the 1:1 record and their decisions are case directions)."""
+    pack = session.organisation.pack
+    role = session.supervisee.role if session.supervisee_id else None
+    template = pack.template_for(_template_kind(session), session.kind, role) or pack.template_for(
+        "session", session.kind, role
+    )
+    if template is None:
+        return None
+    with transaction.atomic():
+        record, created = Record.objects.get_or_create(session=session, defaults={"template_id": template.id})
+        if created:
+            audit_event(actor=by, action="record.open", obj=record, organisation_id=session.organisation_id)
+    return record
+
+
+def _lock(record: Record, expected: tuple[str, ...], action: str) -> Record:
+    locked = Record.objects.select_for_update().select_related("session").filter(pk=record.pk).first()
+    if locked is None or locked.status not in expected:
+        status = locked.status if locked else "gone"
+        raise ServiceError("__all__", f"This record is {status}: it cannot be {action}")
+    return locked
+
+
+def _is_supervisor(record: Record, person: Person) -> bool:
+    return record.session.supervisor_id == person.pk
+
+
+def _is_supervisee(record: Record, person: Person) -> bool:
+    session = record.session
+    return session.supervisee_id == person.pk or session.attendees.filter(pk=person.pk).exists()
+
+
+def record_save_draft(*, record: Record, by: Person, content: dict[str, Any], expected_version: int) -> Record:
+    """Save the supervisor's text. A stale ``expected_version`` (someone saved since) is refused."""
+    with transaction.atomic():
+        locked = _lock(record, (Record.Status.DRAFT,), "edited")
+        if not _is_supervisor(locked, by):
+            raise ServiceError("__all__", "Only the supervisor writes the record")
+        if locked.version != expected_version:
+            raise ServiceError(
+                "__all__",
+                "Someone else saved this record since you opened it. Your text is shown below: "
+                "copy what you need, then reload.",
+            )
+        template = locked.session.organisation.pack.template(locked.template_id)
+        known = {s.id for s in template.sections} if template else set(content)
+        unknown = sorted(set(content) - known)
+        if unknown:
+            raise ServiceError(unknown[0], "This section is not on the council's template")
+        locked.content = {key: str(value) for key, value in content.items()}
+        locked.version += 1
+        locked.save(update_fields=["content", "version", "updated_at"])
+        audit_event(
+            actor=by,
+            action="record.save",
+            obj=locked,
+            organisation_id=locked.session.organisation_id,
+            detail={"version": locked.version},
+        )
+    return locked
+
+
+def record_share(*, record: Record, by: Person, on: date) -> Record:
+    with transaction.atomic():
+        locked = _lock(record, (Record.Status.DRAFT,), "shared")
+        if not _is_supervisor(locked, by):
+            raise ServiceError("__all__", "Only the supervisor shares the record")
+        if on < locked.session.date:
+            raise ServiceError("on", "A record cannot be shared before the session")
+        locked.status = Record.Status.SHARED
+        locked.shared_on = on
+        locked.save(update_fields=["status", "shared_on", "updated_at"])
+        audit_event(actor=by, action="record.share", obj=locked, organisation_id=locked.session.organisation_id)
+    return locked
+
+
+def record_agree(*, record: Record, by: Person, on: date) -> Record:
+    with transaction.atomic():
+        locked = _lock(record, (Record.Status.SHARED,), "agreed")
+        if not _is_supervisee(locked, by):
+            raise ServiceError("__all__", "Only the supervisee agrees the record")
+        locked.status = Record.Status.AGREED
+        locked.agreed_on = on
+        locked.save(update_fields=["status", "agreed_on", "updated_at"])
+        audit_event(actor=by, action="record.agree", obj=locked, organisation_id=locked.session.organisation_id)
+    return locked
+
+
+def record_dispute(*, record: Record, by: Person, view: str, on: date) -> Record:
+    """The supervisee disagrees; their own words are kept beside the supervisor's."""
+    if not view.strip():
+        raise ServiceError("view", "Say what you disagree with, in your own words")
+    with transaction.atomic():
+        locked = _lock(record, (Record.Status.SHARED,), "disputed")
+        if not _is_supervisee(locked, by):
+            raise ServiceError("__all__", "Only the supervisee can dispute the record")
+        locked.status = Record.Status.DISPUTED
+        locked.supervisee_view = view.strip()
+        locked.disputed_on = on
+        locked.save(update_fields=["status", "supervisee_view", "disputed_on", "updated_at"])
+        audit_event(actor=by, action="record.dispute", obj=locked, organisation_id=locked.session.organisation_id)
+    return locked
+
+
+def record_finalise(*, record: Record, by: Person) -> Record:
+    """Agreed or disputed (both views kept) -> final. A final record never changes."""
+    with transaction.atomic():
+        locked = _lock(record, (Record.Status.AGREED, Record.Status.DISPUTED), "finalised")
+        if not _is_supervisor(locked, by):
+            raise ServiceError("__all__", "Only the supervisor finalises the record")
+        locked.status = Record.Status.FINAL
+        locked.finalised_at = timezone.now()
+        locked.save(update_fields=["status", "finalised_at", "updated_at"])
+        audit_event(actor=by, action="record.finalise", obj=locked, organisation_id=locked.session.organisation_id)
+    return locked
+
+
+def record_deem_agreed(*, record: Record, today: date) -> Record | None:
+    """Where the pack says silence is agreement (Leeds 4.13), a shared record whose
+    answer time has run out becomes agreed, and says so. Returns None if not yet."""
+    pack = record.session.organisation.pack
+    rule = next((r for r in pack.records if record.session.kind in r.kinds and r.respond_within), None)
+    if rule is None or not rule.silence_is_agreement or record.shared_on is None or rule.respond_within is None:
+        return None
+    deadline = rule.respond_within.add_to(record.shared_on)
+    if today <= deadline:
+        return None
+    with transaction.atomic():
+        locked = _lock(record, (Record.Status.SHARED,), "deemed agreed")
+        locked.status = Record.Status.AGREED
+        locked.agreed_on = deadline
+        locked.deemed_agreed = True
+        locked.save(update_fields=["status", "agreed_on", "deemed_agreed", "updated_at"])
+        audit_event(
+            actor=None,
+            action="record.deemed_agreed",
+            obj=locked,
+            organisation_id=locked.session.organisation_id,
+            detail={"rule": rule.id},
+        )
+    return locked
+
+
+def record_add_addendum(*, record: Record, by: Person, reason: str, text: str) -> Addendum:
+    """The only way to correct a final record: an addendum with reason, author and time."""
+    if not reason.strip():
+        raise ServiceError("reason", "Give the reason for the addendum")
+    if not text.strip():
+        raise ServiceError("text", "Write the addendum")
+    with transaction.atomic():
+        locked = _lock(record, (Record.Status.FINAL,), "added to")
+        addendum = Addendum.objects.create(record=locked, author=by, reason=reason.strip(), text=text.strip())
+        audit_event(actor=by, action="record.addendum", obj=locked, organisation_id=locked.session.organisation_id)
+    return addendum
+
+
+def action_add(
+    *,
+    record: Record,
+    by: Person,
+    text: str,
+    owner: Person,
+    due: date,
+    review_date: date | None = None,
+    works_when: str = "",
+) -> Action:
+    if not text.strip():
+        raise ServiceError("text", "Say what the action is")
+    if due < record.session.date:
+        raise ServiceError("due", "The action cannot be due before the session")
+    with transaction.atomic():
+        locked = _lock(record, (Record.Status.DRAFT,), "given actions")
+        action = Action.objects.create(
+            record=locked,
+            text=text.strip(),
+            owner=owner,
+            due=due,
+            review_date=review_date,
+            works_when=works_when.strip(),
+        )
+        audit_event(actor=by, action="action.add", obj=locked, organisation_id=locked.session.organisation_id)
+    return action
+
+
+def action_complete(*, action: Action, by: Person, on: date) -> Action:
+    with transaction.atomic():
+        locked = Action.objects.select_for_update().filter(pk=action.pk, done_on__isnull=True).first()
+        if locked is None:
+            raise ServiceError("__all__", "This action is already done")
+        locked.done_on = on
+        locked.save(update_fields=["done_on"])
+        audit_event(
+            actor=by,
+            action="action.complete",
+            obj=locked.record,
+            organisation_id=locked.record.session.organisation_id,
+            detail={"action": locked.pk},
+        )
+    return locked
+
+
+def open_actions_for(supervisee: Person) -> list[Action]:
+    """Actions from earlier records still open: the next session's agenda."""
+    return list(
+        Action.objects.filter(done_on__isnull=True, record__session__supervisee=supervisee)
+        .select_related("owner", "record__session")
+        .order_by("due")
+    )
