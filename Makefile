@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test lint bench conformance clean
+.PHONY: venv static run test lint bench conformance clean
 
 venv: $(STAMP)
 
@@ -14,11 +14,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-run: venv
+# GOV.UK Frontend and htmx from npm into src/oversight/static/ (needs Node 20+; a no-op when up to date).
+static:
+	$(PYTHON) scripts/build_static.py
+
+run: venv static
 	OVERSIGHT_DEBUG=1 $(BIN)/oversight migrate --noinput
+	OVERSIGHT_DEBUG=1 $(BIN)/oversight load_demo
 	OVERSIGHT_DEBUG=1 $(BIN)/oversight runserver 127.0.0.1:8000
 
-test: venv
+test: venv static
 	$(BIN)/pytest
 
 conformance: venv

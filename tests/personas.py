@@ -32,8 +32,14 @@ def make_cast(pack: str = "leeds-2023", slug: str = "leeds-test") -> Cast:
 
     def person(staff_id: str, name: str, role: str, team: Team | None, manager: Person | None, **extra) -> Person:
         return Person.objects.create(
-            organisation=org, staff_id=staff_id, name=name, role=role, team=team, line_manager=manager,
-            started=extra.pop("started", date(2015, 1, 5)), **extra,
+            organisation=org,
+            staff_id=staff_id,
+            name=name,
+            role=role,
+            team=team,
+            line_manager=manager,
+            started=extra.pop("started", date(2015, 1, 5)),
+            **extra,
         )
 
     maria = person("M1", "Maria Service", "service_manager", None, None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -47,14 +47,21 @@ def audited(action: str) -> int:
 
 
 def held_personal(cast: Cast, day: date = date(2026, 2, 13)) -> Session:
-    session = session_schedule(organisation=cast.org, by=cast.theo, kind="personal", supervisor=cast.theo,
-                               supervisee=cast.sally, date=day)
+    session = session_schedule(
+        organisation=cast.org, by=cast.theo, kind="personal", supervisor=cast.theo, supervisee=cast.sally, date=day
+    )
     return session_hold(session=session, by=cast.theo, today=day)
 
 
 def test_schedule_uses_the_pack_duration_guide_and_is_audited(cast: Cast) -> None:
-    session = session_schedule(organisation=cast.org, by=cast.theo, kind="personal", supervisor=cast.theo,
-                               supervisee=cast.asha, date=date(2026, 2, 2))
+    session = session_schedule(
+        organisation=cast.org,
+        by=cast.theo,
+        kind="personal",
+        supervisor=cast.theo,
+        supervisee=cast.asha,
+        date=date(2026, 2, 2),
+    )
     assert session.status == "planned"
     assert session.duration_minutes == 90  # Leeds 4.6: up to 1.5 hours for ASYE
     assert audited("session.schedule") == 1
@@ -79,8 +86,14 @@ def test_schedule_refuses_bad_requests_naming_the_field(cast: Cast, kwargs: dict
 
 
 def test_cancel_records_who_and_why_and_gives_the_leeds_rearrange_deadline(cast: Cast) -> None:
-    session = session_schedule(organisation=cast.org, by=cast.theo, kind="personal", supervisor=cast.theo,
-                               supervisee=cast.sally, date=date(2026, 2, 20))
+    session = session_schedule(
+        organisation=cast.org,
+        by=cast.theo,
+        kind="personal",
+        supervisor=cast.theo,
+        supervisee=cast.sally,
+        date=date(2026, 2, 20),
+    )
     cancelled = session_cancel(session=session, by=cast.sally, cancelled_on=date(2026, 2, 19), reason="other")
     assert (cancelled.status, cancelled.cancelled_by, cancelled.cancel_reason) == ("cancelled", cast.sally, "other")
     assert rearrange_deadline(cancelled) == date(2026, 2, 27)  # Leeds 4.9: 5 working days from the original date
@@ -92,10 +105,21 @@ def test_cancel_records_who_and_why_and_gives_the_leeds_rearrange_deadline(cast:
 
 
 def test_rearrange_after_sickness_counts_from_the_return_to_work(cast: Cast) -> None:
-    session = session_schedule(organisation=cast.org, by=cast.theo, kind="personal", supervisor=cast.theo,
-                               supervisee=cast.sally, date=date(2026, 1, 19))
-    cancelled = session_cancel(session=session, by=cast.theo, cancelled_on=date(2026, 1, 16), reason="sickness",
-                               return_to_work=date(2026, 1, 22))
+    session = session_schedule(
+        organisation=cast.org,
+        by=cast.theo,
+        kind="personal",
+        supervisor=cast.theo,
+        supervisee=cast.sally,
+        date=date(2026, 1, 19),
+    )
+    cancelled = session_cancel(
+        session=session,
+        by=cast.theo,
+        cancelled_on=date(2026, 1, 16),
+        reason="sickness",
+        return_to_work=date(2026, 1, 22),
+    )
     assert rearrange_deadline(cancelled) == date(2026, 1, 29)
 
 
@@ -108,8 +132,14 @@ def test_hold_opens_a_draft_record_on_the_councils_template(cast: Cast) -> None:
 
 
 def test_a_session_cannot_be_held_before_its_date(cast: Cast) -> None:
-    session = session_schedule(organisation=cast.org, by=cast.theo, kind="personal", supervisor=cast.theo,
-                               supervisee=cast.sally, date=date(2026, 3, 2))
+    session = session_schedule(
+        organisation=cast.org,
+        by=cast.theo,
+        kind="personal",
+        supervisor=cast.theo,
+        supervisee=cast.sally,
+        date=date(2026, 3, 2),
+    )
     with pytest.raises(ServiceError) as err:
         session_hold(session=session, by=cast.theo, today=date(2026, 3, 1))
     assert err.value.field == "date"
@@ -118,15 +148,18 @@ def test_a_session_cannot_be_held_before_its_date(cast: Cast) -> None:
 def test_record_lifecycle_with_a_dispute_keeps_both_views_and_final_never_changes(cast: Cast) -> None:
     record = Record.objects.get(session=held_personal(cast))
     section = cast.org.pack.template(record.template_id).sections[0].id
-    record = record_save_draft(record=record, by=cast.theo, content={section: "We discussed workload."},
-                               expected_version=record.version)
+    record = record_save_draft(
+        record=record, by=cast.theo, content={section: "We discussed workload."}, expected_version=record.version
+    )
     action = action_add(record=record, by=cast.theo, text="Book the training", owner=cast.sally, due=date(2026, 3, 1))
     with pytest.raises(ServiceError):  # only the supervisee agrees
         record_share(record=record, by=cast.sally, on=date(2026, 2, 16))
     record = record_share(record=record, by=cast.theo, on=date(2026, 2, 16))
     with pytest.raises(ServiceError):  # a shared record is no longer a draft
         record_save_draft(record=record, by=cast.theo, content={section: "x"}, expected_version=record.version)
-    record = record_dispute(record=record, by=cast.sally, view="We did not agree the caseload cap.", on=date(2026, 2, 17))
+    record = record_dispute(
+        record=record, by=cast.sally, view="We did not agree the caseload cap.", on=date(2026, 2, 17)
+    )
     assert record.status == "disputed"
     record = record_finalise(record=record, by=cast.theo)
     assert record.status == "final"
@@ -170,26 +203,28 @@ def test_leeds_silence_becomes_agreement_when_the_time_runs_out(cast: Cast) -> N
 
 
 def test_agreement_signatures_are_acts_with_times_and_a_second_click_does_not_sign_twice(cast: Cast) -> None:
-    rel = relationship_start(organisation=cast.org, by=cast.theo, supervisor=cast.theo, supervisee=cast.sally,
-                             start=date(2026, 1, 5))
+    rel = relationship_start(
+        organisation=cast.org, by=cast.theo, supervisor=cast.theo, supervisee=cast.sally, start=date(2026, 1, 5)
+    )
     agreement = agreement_create(relationship=rel, by=cast.theo, content={})
-    at = datetime(2026, 1, 6, 10, 0, tzinfo=timezone.utc)
+    at = datetime(2026, 1, 6, 10, 0, tzinfo=UTC)
     agreement_sign(agreement=agreement, by=cast.theo, at=at)
     with pytest.raises(ServiceError):
         agreement_sign(agreement=agreement, by=cast.theo, at=at)
     assert agreement.signed_on is None
-    agreement_sign(agreement=agreement, by=cast.sally, at=datetime(2026, 1, 8, 9, 0, tzinfo=timezone.utc))
+    agreement_sign(agreement=agreement, by=cast.sally, at=datetime(2026, 1, 8, 9, 0, tzinfo=UTC))
     assert agreement.signed_on == date(2026, 1, 8)
     with pytest.raises(ServiceError):
         agreement_sign(agreement=agreement, by=cast.omar, at=at)
 
 
 def test_change_of_supervisor_ends_the_old_relationship_and_owes_a_new_agreement(cast: Cast) -> None:
-    rel = relationship_start(organisation=cast.org, by=cast.maria, supervisor=cast.theo, supervisee=cast.sally,
-                             start=date(2025, 1, 6))
+    rel = relationship_start(
+        organisation=cast.org, by=cast.maria, supervisor=cast.theo, supervisee=cast.sally, start=date(2025, 1, 6)
+    )
     agreement = agreement_create(relationship=rel, by=cast.theo, content={})
     for who in (cast.theo, cast.sally):
-        agreement_sign(agreement=agreement, by=who, at=datetime(2025, 1, 6, 12, tzinfo=timezone.utc))
+        agreement_sign(agreement=agreement, by=who, at=datetime(2025, 1, 6, 12, tzinfo=UTC))
     new = relationship_change_supervisor(relationship=rel, by=cast.maria, new_supervisor=cast.omar, on=date(2026, 2, 2))
     assert Relationship.objects.get(pk=rel.pk).end == date(2026, 2, 1)
     assert new.start == date(2026, 2, 2) and new.supervisor == cast.omar
@@ -200,11 +235,13 @@ def test_change_of_supervisor_ends_the_old_relationship_and_owes_a_new_agreement
 
 
 def test_obligations_from_the_database_match_the_engine(cast: Cast) -> None:
-    relationship_start(organisation=cast.org, by=cast.maria, supervisor=cast.theo, supervisee=cast.asha,
-                       start=date(2026, 1, 5))
+    relationship_start(
+        organisation=cast.org, by=cast.maria, supervisor=cast.theo, supervisee=cast.asha, start=date(2026, 1, 5)
+    )
     for day in (date(2026, 1, 9), date(2026, 1, 16)):
-        session = session_schedule(organisation=cast.org, by=cast.theo, kind="personal", supervisor=cast.theo,
-                                   supervisee=cast.asha, date=day)
+        session = session_schedule(
+            organisation=cast.org, by=cast.theo, kind="personal", supervisor=cast.theo, supervisee=cast.asha, date=day
+        )
         session_hold(session=session, by=cast.theo, today=day)
     ids = {ob["id"]: ob for ob in obligations_for(cast.org, date(2026, 1, 20)).items}
     ob = ids[f"supervision:personal:p{cast.asha.pk}"]

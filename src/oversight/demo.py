@@ -32,7 +32,6 @@ from oversight.records.services import (
     record_save_draft,
     record_share,
 )
-from oversight.sessions.models import Session
 from oversight.sessions.services import session_cancel, session_hold, session_schedule
 from oversight.supervision.services import agreement_create, agreement_sign, relationship_start
 
@@ -47,9 +46,24 @@ COUNCILS = [
 ]
 
 NAMES = [
-    "Amara Okafor", "Ben Hughes", "Chloe Patel", "Daniel Reid", "Ella Morgan", "Farah Khan", "George Ellis",
-    "Hannah Price", "Isaac Mensah", "Jade Turner", "Kieran Walsh", "Leah Fraser", "Mohammed Ali", "Nadia Brooks",
-    "Owen Davies", "Priya Shah", "Rosa Bennett", "Sam Carter",
+    "Amara Okafor",
+    "Ben Hughes",
+    "Chloe Patel",
+    "Daniel Reid",
+    "Ella Morgan",
+    "Farah Khan",
+    "George Ellis",
+    "Hannah Price",
+    "Isaac Mensah",
+    "Jade Turner",
+    "Kieran Walsh",
+    "Leah Fraser",
+    "Mohammed Ali",
+    "Nadia Brooks",
+    "Owen Davies",
+    "Priya Shah",
+    "Rosa Bennett",
+    "Sam Carter",
 ]
 
 # (key, role, employment, team index or None for managers)
@@ -80,8 +94,13 @@ STATUSES = ["cin", "cp", "cla", "cla_matched", "sixteen_plus", "care_leaver", "e
 
 def _engine_person(person: Person) -> EnginePerson:
     return EnginePerson.model_validate(
-        {"id": str(person.pk), "role": person.role, "started": person.started, "employment": person.employment,
-         "asye_start": person.asye_start}
+        {
+            "id": str(person.pk),
+            "role": person.role,
+            "started": person.started,
+            "employment": person.employment,
+            "asye_start": person.asye_start,
+        }
     )
 
 
@@ -117,7 +136,10 @@ def _build(pack_id: str, name: str, slug: str, today: date, rng: random.Random) 
     org = Organisation.objects.create(name=name, slug=slug, policy_pack=pack_id)
     pack = org.pack
     service = Service.objects.create(organisation=org, name="Children's social work")
-    teams = [Team.objects.create(organisation=org, service=service, name=n) for n in ("Assessment team", "Family support team")]
+    teams = [
+        Team.objects.create(organisation=org, service=service, name=n)
+        for n in ("Assessment team", "Family support team")
+    ]
     year_ago = today - timedelta(days=365)
     people: dict[str, Person] = {}
     for index, (key, role, employment, team) in enumerate(STAFF):
@@ -129,8 +151,14 @@ def _build(pack_id: str, name: str, slug: str, today: date, rng: random.Random) 
             started = today - timedelta(days=rng.randint(60, 120))
         user = User.objects.create(username=f"{slug}.{key}", password=password, first_name=NAMES[index])
         people[key] = Person.objects.create(
-            organisation=org, user=user, staff_id=f"{slug.upper()}-{1000 + index}", name=NAMES[index], role=role,
-            employment=employment, team=teams[team] if team is not None else None, started=started,
+            organisation=org,
+            user=user,
+            staff_id=f"{slug.upper()}-{1000 + index}",
+            name=NAMES[index],
+            role=role,
+            employment=employment,
+            team=teams[team] if team is not None else None,
+            started=started,
             asye_start=asye_start,
         )
     sm, tm1, tm2 = people["sm"], people["tm1"], people["tm2"]
@@ -146,7 +174,9 @@ def _build(pack_id: str, name: str, slug: str, today: date, rng: random.Random) 
             if due <= today:
                 AsyeReview.objects.create(person=asye, date=due + timedelta(days=rng.randint(0, 9)))
     for day in range(0, 365, 3):
-        HoursWorked.objects.create(person=people["fsw2"], date=year_ago + timedelta(days=day), hours=rng.choice([0, 6, 7.5]))
+        HoursWorked.objects.create(
+            person=people["fsw2"], date=year_ago + timedelta(days=day), hours=rng.choice([0, 6, 7.5])
+        )
 
     # relationships and agreements
     relationships = []
@@ -154,12 +184,16 @@ def _build(pack_id: str, name: str, slug: str, today: date, rng: random.Random) 
         if person.line_manager is None:
             continue
         start = max(person.started, year_ago)
-        rel = relationship_start(organisation=org, by=sm, supervisor=person.line_manager, supervisee=person, start=start)
+        rel = relationship_start(
+            organisation=org, by=sm, supervisor=person.line_manager, supervisee=person, start=start
+        )
         relationships.append(rel)
         if key == "sw8":
             continue  # an agreement still missing: shows on the dashboard
         agreement = agreement_create(relationship=rel, by=rel.supervisor, content={})
-        signed = datetime.combine(start + timedelta(days=rng.randint(0, 40)), time(10), tzinfo=timezone.get_current_timezone())
+        signed = datetime.combine(
+            start + timedelta(days=rng.randint(0, 40)), time(10), tzinfo=timezone.get_current_timezone()
+        )
         agreement_sign(agreement=agreement, by=rel.supervisor, at=signed)
         agreement_sign(agreement=agreement, by=person, at=signed + timedelta(hours=3))
 
@@ -192,8 +226,15 @@ def _build(pack_id: str, name: str, slug: str, today: date, rng: random.Random) 
             continue
         day = year_ago + timedelta(days=7)
         while day <= today:
-            session = session_schedule(organisation=org, by=lead, kind="group", supervisor=lead, date=day,
-                                       attendees=[a for a in attendees if a.started <= day], group_model="Signs of Safety")
+            session = session_schedule(
+                organisation=org,
+                by=lead,
+                kind="group",
+                supervisor=lead,
+                date=day,
+                attendees=[a for a in attendees if a.started <= day],
+                group_model="Signs of Safety",
+            )
             session_hold(session=session, by=lead, today=today)
             day = interval_for(group_rule, _engine_person(attendees[0]), day).add_to(day)
             while day.weekday() >= 5:
@@ -208,8 +249,15 @@ def _build(pack_id: str, name: str, slug: str, today: date, rng: random.Random) 
                 if day < person.started:
                     continue
                 observer = person.line_manager if n % 3 == 0 else people["sw3"] if key != "sw3" else tm2
-                session = session_schedule(organisation=org, by=person.line_manager, kind="observation",  # type: ignore[arg-type]
-                                           supervisor=person.line_manager, supervisee=person, observer=observer, date=day)  # type: ignore[arg-type]
+                session = session_schedule(
+                    organisation=org,
+                    by=person.line_manager,
+                    kind="observation",  # type: ignore[arg-type]
+                    supervisor=person.line_manager,
+                    supervisee=person,
+                    observer=observer,
+                    date=day,
+                )  # type: ignore[arg-type]
                 session_hold(session=session, by=person.line_manager, today=today)  # type: ignore[arg-type]
 
     # children and case reviews
@@ -224,45 +272,81 @@ def _build(pack_id: str, name: str, slug: str, today: date, rng: random.Random) 
                 status = "cin"
             allocated = max(person.started, today - timedelta(days=rng.randint(20, 400)))
             child = Child.objects.create(
-                organisation=org, case_id=f"{'LCS' if slug != 'lambeth' else 'MOS'}{rng.randint(100000, 999999)}",
-                status=status, worker=person, allocated=allocated,
+                organisation=org,
+                case_id=f"{'LCS' if slug != 'lambeth' else 'MOS'}{rng.randint(100000, 999999)}",
+                status=status,
+                worker=person,
+                allocated=allocated,
                 review_every_weeks=rng.choice([None, 4, 6, 8]) if pack.id == "buckinghamshire-2024" else None,
                 rationale=rng.choice(["", "Risk reduced; plan stable."]) if pack.id == "buckinghamshire-2024" else "",
             )
             day = allocated + timedelta(days=rng.randint(20, 70))
             while day <= today - timedelta(days=3):
-                review = case_review_record(child=child, by=person.line_manager, on=day,  # type: ignore[arg-type]
-                                            direction="Continue the plan; next review at the core group.")
+                review = case_review_record(
+                    child=child,
+                    by=person.line_manager,
+                    on=day,  # type: ignore[arg-type]
+                    direction="Continue the plan; next review at the core group.",
+                )
                 if rng.random() < 0.9:
-                    case_direction_mark_entered(review=review, by=person.line_manager, on=day + timedelta(days=rng.choice([0, 1, 1, 2, 4])))  # type: ignore[arg-type]
+                    case_direction_mark_entered(
+                        review=review, by=person.line_manager, on=day + timedelta(days=rng.choice([0, 1, 1, 2, 4]))
+                    )  # type: ignore[arg-type]
                 day += timedelta(days=rng.randint(25, 80))
     return org
 
 
-def _one_session(org: Organisation, pack: Any, supervisor: Person, supervisee: Person, kind: str, day: date,
-                 today: date, rng: random.Random) -> None:
+def _one_session(
+    org: Organisation,
+    pack: Any,
+    supervisor: Person,
+    supervisee: Person,
+    kind: str,
+    day: date,
+    today: date,
+    rng: random.Random,
+) -> None:
     if supervisee.started > day:
         return
-    session = session_schedule(organisation=org, by=supervisor, kind=kind, supervisor=supervisor,
-                               supervisee=supervisee, date=day, start_time=time(rng.choice([9, 10, 13, 14])),
-                               place=rng.choice(["Room 2", "Team room", ""]), video=rng.random() < 0.3)
+    session = session_schedule(
+        organisation=org,
+        by=supervisor,
+        kind=kind,
+        supervisor=supervisor,
+        supervisee=supervisee,
+        date=day,
+        start_time=time(rng.choice([9, 10, 13, 14])),
+        place=rng.choice(["Room 2", "Team room", ""]),
+        video=rng.random() < 0.3,
+    )
     if day > today:
         return
     if rng.random() < 0.08:
         reason = rng.choice(["sickness", "leave", "other"])
         cancelled_on = day - timedelta(days=rng.randint(0, 2))
-        session_cancel(session=session, by=rng.choice([supervisor, supervisee]), cancelled_on=cancelled_on,
-                       reason=reason, detail="Cancelled at short notice.",
-                       return_to_work=day + timedelta(days=3) if reason != "other" else None)
+        session_cancel(
+            session=session,
+            by=rng.choice([supervisor, supervisee]),
+            cancelled_on=cancelled_on,
+            reason=reason,
+            detail="Cancelled at short notice.",
+            return_to_work=day + timedelta(days=3) if reason != "other" else None,
+        )
         return
     session_hold(session=session, by=supervisor, today=today)
     record = Record.objects.filter(session=session).first()
     if record is None:
         return  # the council keeps no personal record of this kind
-    record = record_save_draft(record=record, by=supervisor, content=_fill(pack, record.template_id, rng),
-                               expected_version=record.version)
-    action = action_add(record=record, by=supervisor, text="Update the chronology and plan.", owner=supervisee,
-                        due=day + timedelta(days=14))
+    record = record_save_draft(
+        record=record, by=supervisor, content=_fill(pack, record.template_id, rng), expected_version=record.version
+    )
+    action = action_add(
+        record=record,
+        by=supervisor,
+        text="Update the chronology and plan.",
+        owner=supervisee,
+        due=day + timedelta(days=14),
+    )
     if (today - day).days < 4:
         return  # recent: still a draft
     shared = day + timedelta(days=rng.choice([0, 1, 2, 2, 3, 5, 8, 12]))
@@ -272,8 +356,12 @@ def _one_session(org: Organisation, pack: Any, supervisor: Person, supervisee: P
     if (today - shared).days < 3:
         return
     if rng.random() < 0.06:
-        record = record_dispute(record=record, by=supervisee, view="I remember the discussion about my caseload differently.",
-                                on=shared + timedelta(days=2))
+        record = record_dispute(
+            record=record,
+            by=supervisee,
+            view="I remember the discussion about my caseload differently.",
+            on=shared + timedelta(days=2),
+        )
     else:
         record = record_agree(record=record, by=supervisee, on=shared + timedelta(days=rng.randint(0, 6)))
     record_finalise(record=record, by=supervisor)

@@ -7,6 +7,7 @@ hosts must be given. ``DATABASE_URL`` chooses the database (SQLite by default).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "oversight.policies",
     "oversight.organisations",
     "oversight.people",
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -107,11 +110,34 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
+# Static files: GOV.UK Frontend and htmx are built from npm into oversight/static/ by
+# `make static` (scripts/build_static.py); nothing is fetched at run time. WhiteNoise
+# serves them. In production run `oversight collectstatic --noinput` (into STATIC_ROOT)
+# after `make static`: WhiteNoise then serves compressed copies with hashed names that
+# browsers may cache forever. DEBUG and the test suite use Django's default storage and
+# serve straight from the app static directories, so they need no collectstatic.
+TESTING = "oversight.settings_test" in sys.modules
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # the project package is not an app
+if TESTING:
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
+elif not DEBUG:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+# Widgets render with the project's templates (the GOV.UK date input).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"

@@ -4,6 +4,6 @@ from . import views
 
 app_name = "policies"
 urlpatterns = [
-    path("", views.pack_list, name="list"),
+    path("policies/", views.pack_list, name="list"),
     path("policies/<slug:pack_id>/", views.pack_detail, name="detail"),
 ]

@@ -9,7 +9,9 @@ from oversight.policy.describe import rule_summary
 
 def pack_list(request: HttpRequest) -> HttpResponse:
     """Start page: every loaded policy pack with its council, document and date."""
-    return render(request, "policies/pack_list.html", {"packs": list(shipped_packs().values())})
+    return render(
+        request, "policies/pack_list.html", {"packs": list(shipped_packs().values()), "nav_section": "policies"}
+    )
 
 
 def pack_detail(request: HttpRequest, pack_id: str) -> HttpResponse:

@@ -19,4 +19,6 @@ class Command(BaseCommand):
         if not created:
             self.stdout.write("demo authorities already loaded")
         slugs = ", ".join(slug for _, _, slug in COUNCILS)
-        self.stdout.write(f"logins: <council>.tm1, <council>.sw1, <council>.sm ... for {slugs}; password {DEMO_PASSWORD!r}")
+        self.stdout.write(
+            f"logins: <council>.tm1, <council>.sw1, <council>.sm ... for {slugs}; password {DEMO_PASSWORD!r}"
+        )

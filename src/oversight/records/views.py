@@ -1,0 +1,158 @@
+"""A record on the council's own template: write, share, agree or dispute, finalise, add to."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from oversight.errors import ServiceError
+from oversight.forms import GovukDateField, govukify
+from oversight.people.models import Person
+from oversight.people.views import current_person
+from oversight.sessions.views import get_session_for
+
+from .models import Action, Record
+from .services import (
+    action_add,
+    action_complete,
+    open_actions_for,
+    record_add_addendum,
+    record_agree,
+    record_dispute,
+    record_finalise,
+    record_save_draft,
+    record_share,
+)
+
+
+class ActionForm(forms.Form):
+    text = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.ModelChoiceField(label="Who", queryset=Person.objects.none())
+    due = GovukDateField(label="By when")
+    works_when = forms.CharField(label="I will know this works when (optional)", required=False)
+
+    def __init__(self, *args, people, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people
+        govukify(self)
+
+
+def _record_for(me: Person, pk: int) -> tuple[Record, str]:
+    record = Record.objects.filter(pk=pk, session__organisation_id=me.organisation_id).select_related("session").first()
+    if record is None:
+        raise Http404("No such record")
+    _, standing = get_session_for(me, record.session_id)
+    return record, standing
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    me = current_person(request)
+    record, standing = _record_for(me, pk)
+    session = record.session
+    pack = session.organisation.pack
+    template = pack.template(record.template_id)
+    today = timezone.localdate()
+    participants = [p for p in [session.supervisor, session.supervisee, *session.attendees.all()] if p is not None]
+    action_form = ActionForm(people=Person.objects.filter(pk__in=[p.pk for p in participants]))
+    errors: list[str] = []
+    content = dict(record.content)
+
+    if request.method == "POST":
+        step = request.POST.get("step", "")
+        try:
+            if step == "save" and standing == "supervisor":
+                content = {s.id: request.POST.get(f"section-{s.id}", "") for s in template.sections}  # type: ignore[union-attr]
+                version = int(request.POST.get("version", "0") or 0)
+                record_save_draft(record=record, by=me, content=content, expected_version=version)
+                messages.success(request, "Draft saved.")
+                return redirect("records:detail", pk=pk)
+            if step == "share" and standing == "supervisor":
+                record_share(record=record, by=me, on=today)
+                messages.success(request, "Record shared with the supervisee.")
+                return redirect("records:detail", pk=pk)
+            if step == "agree" and standing == "supervisee":
+                record_agree(record=record, by=me, on=today)
+                messages.success(request, "You have agreed the record.")
+                return redirect("records:detail", pk=pk)
+            if step == "dispute" and standing == "supervisee":
+                record_dispute(record=record, by=me, view=request.POST.get("view", ""), on=today)
+                messages.success(request, "Your view is recorded beside the supervisor's.")
+                return redirect("records:detail", pk=pk)
+            if step == "finalise" and standing == "supervisor":
+                record_finalise(record=record, by=me)
+                messages.success(request, "Record finalised. It can now only be added to.")
+                return redirect("records:detail", pk=pk)
+            if step == "addendum" and standing in ("supervisor", "supervisee"):
+                record_add_addendum(
+                    record=record, by=me, reason=request.POST.get("reason", ""), text=request.POST.get("text", "")
+                )
+                messages.success(request, "Addendum added.")
+                return redirect("records:detail", pk=pk)
+            if step == "action" and standing == "supervisor":
+                action_form = ActionForm(
+                    request.POST, people=Person.objects.filter(pk__in=[p.pk for p in participants])
+                )
+                if action_form.is_valid():
+                    data = action_form.cleaned_data
+                    action_add(
+                        record=record,
+                        by=me,
+                        text=data["text"],
+                        owner=data["owner"],
+                        due=data["due"],
+                        works_when=data["works_when"],
+                    )
+                    messages.success(request, "Action added.")
+                    return redirect("records:detail", pk=pk)
+            if step == "done":
+                action = Action.objects.filter(pk=request.POST.get("action_id", "0") or 0, record=record).first()
+                if action is not None and standing in ("supervisor", "supervisee"):
+                    action_complete(action=action, by=me, on=today)
+                    messages.success(request, "Action marked done.")
+                    return redirect("records:detail", pk=pk)
+            if step not in ("action",):
+                errors.append("That cannot be done to this record by you.")
+        except ServiceError as exc:
+            errors.append(exc.message)
+            if exc.field in ("view", "reason", "text"):
+                errors[-1] = exc.message
+
+    confidential_ok = standing in ("supervisor", "supervisee")
+    sections = [
+        {
+            "id": s.id,
+            "title": s.title,
+            "prompts": s.prompts,
+            "confidential": s.confidential,
+            "per_child": s.per_child,
+            "signature": s.signature,
+            "text": content.get(s.id, ""),
+            "hidden": s.confidential and not confidential_ok,
+        }
+        for s in (template.sections if template else [])
+    ]
+    agenda = [a for a in open_actions_for(session.supervisee) if a.record_id != record.pk] if session.supervisee else []
+    return render(
+        request,
+        "records/detail.html",
+        {
+            "record": record,
+            "session": session,
+            "standing": standing,
+            "template": template,
+            "sections": sections,
+            "errors": errors,
+            "action_form": action_form,
+            "actions": record.actions.select_related("owner"),
+            "addenda": record.addenda.select_related("author"),
+            "agenda": agenda,
+            "editable": standing == "supervisor" and record.status == Record.Status.DRAFT,
+            "pack": pack,
+            "supervisee_name": session.supervisee.name if session.supervisee else "the group",
+        },
+    )
