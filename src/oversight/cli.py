@@ -8,7 +8,6 @@ every other word is handed to Django's management commands
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -76,7 +75,14 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "table":
         out.write(format_table(report, args.person) + "\n")
     else:
-        out.write(json.dumps(report, separators=(",", ":")) + "\n")
+        import orjson  # fast, and writes dates as YYYY-MM-DD
+
+        data = orjson.dumps(report) + b"\n"
+        if out is sys.stdout:
+            out.flush()
+            sys.stdout.buffer.write(data)
+        else:
+            out.write(data.decode())
     return 0
 
 

@@ -11,6 +11,7 @@ import random
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import msgspec
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -93,7 +94,7 @@ STATUSES = ["cin", "cp", "cla", "cla_matched", "sixteen_plus", "care_leaver", "e
 
 
 def _engine_person(person: Person) -> EnginePerson:
-    return EnginePerson.model_validate(
+    return msgspec.convert(
         {
             "id": str(person.pk),
             "role": person.role,

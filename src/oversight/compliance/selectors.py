@@ -16,7 +16,7 @@ from oversight.cases.models import CaseReview, Child
 from oversight.organisations.models import Organisation
 from oversight.people.models import Absence, HoursWorked, Person
 from oversight.policy import PolicyPack, Scenario, evaluate
-from oversight.policy.scenario import check_references
+from oversight.policy.scenario import check_references, scenario_from_python
 from oversight.sessions.models import Session
 from oversight.supervision.models import Agreement, Relationship
 
@@ -102,7 +102,7 @@ def scenario_for(organisation: Organisation, as_of: date) -> Scenario:
             for a in Absence.objects.filter(person__organisation=organisation)
         ],
     }
-    scenario = Scenario.model_validate(data)
+    scenario = scenario_from_python(data)
     check_references(scenario, organisation.pack)
     return scenario
 

@@ -22,8 +22,44 @@ Obligation = dict[str, Any]
 _ONE_MONTH = Period(months=1)
 
 
+_ISO_CACHE: dict[date, str] = {}
+
+
 def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day is not None else None
+    """ISO text of a date, cached: a national scenario repeats a few thousand dates a million times."""
+    if day is None:
+        return None
+    text = _ISO_CACHE.get(day)
+    if text is None:
+        text = _ISO_CACHE[day] = day.isoformat()
+    return text
+
+
+class _Clock:
+    """A period's ``add_to`` with a cache per start date."""
+
+    __slots__ = ("period", "cache")
+
+    def __init__(self, period: Period):
+        self.period = period
+        self.cache: dict[date, date] = {}
+
+    def __call__(self, start: date) -> date:
+        due = self.cache.get(start)
+        if due is None:
+            due = self.cache[start] = self.period.add_to(start)
+        return due
+
+
+_CLOCKS: dict[int, _Clock] = {}
+
+
+def clock(period: Period) -> _Clock:
+    """The cached clock of a pack's period (packs live for the whole process)."""
+    found = _CLOCKS.get(id(period))
+    if found is None or found.period is not period:
+        found = _CLOCKS[id(period)] = _Clock(period)
+    return found
 
 
 def _deadline_status(due: date, done: date | None, as_of: date) -> str:
@@ -84,7 +120,8 @@ class _Index:
             dates.sort()
         index.case_holders = {child.worker for child in scenario.children}
         for entry in scenario.hours:
-            index.hours[entry.person].append((entry.date, entry.hours))
+            if entry.date <= as_of:  # hours not yet worked on as_of count for nothing
+                index.hours[entry.person].append((entry.date, entry.hours))
         for entries in index.hours.values():
             entries.sort()
         return index
@@ -137,7 +174,7 @@ def interval_for(rule: SupervisionRule, person: Person, base: date) -> Period:
     assert rule.phases is not None
     anchor = person.asye_start or person.started
     for phase in rule.phases:
-        if phase.until is None or base < phase.until.add_to(anchor):
+        if phase.until is None or base < clock(phase.until)(anchor):
             return phase.every
     return rule.phases[-1].every
 
@@ -145,7 +182,7 @@ def interval_for(rule: SupervisionRule, person: Person, base: date) -> Period:
 def next_due(rule: SupervisionRule, person: Person, base: date, hours: list[tuple[date, float]]) -> date | None:
     """Base + interval; for an hours-based rule, the later of that and the day the
     hours worked after base reach the threshold (None while they have not)."""
-    due = interval_for(rule, person, base).add_to(base)
+    due = clock(interval_for(rule, person, base))(base)
     if rule.hours_threshold is None:
         return due
     total = 0.0
@@ -171,7 +208,7 @@ def _obligations_supervision(index: _Index, pack: PolicyPack) -> list[Obligation
             hours = index.hours.get(pid, [])
             since = held[bisect.bisect_left(held, relationship_start) :]
             late = 0
-            previous = start
+            previous = relationship_start  # the contract: the first is late against the relationship's start
             for day in since:
                 due_then = next_due(rule, person, previous, hours)
                 if due_then is not None and day > due_then:
@@ -223,7 +260,7 @@ def _obligations_case_review(index: _Index, pack: PolicyPack) -> list[Obligation
             if timedelta(weeks=child.review_every_weeks) < ceiling:
                 period = Period(weeks=child.review_every_weeks)
         base = latest.get(child.id, child.allocated)
-        due = period.add_to(base)
+        due = clock(period)(base) if period is rule.every else period.add_to(base)
         flags = ["no_rationale"] if rule.rationale_required and not (child.rationale or "").strip() else []
         out.append(
             {
@@ -331,43 +368,76 @@ def _obligations_records(index: _Index, pack: PolicyPack) -> list[Obligation]:
     if not pack.records:
         return []
     as_of = index.scenario.as_of
+    rules_by_kind: dict[str, list[Any]] = defaultdict(list)
+    for rule in pack.records:
+        for kind in rule.kinds:
+            rules_by_kind[kind].append(
+                (
+                    rule,
+                    clock(rule.within),
+                    clock(rule.respond_within) if rule.respond_within is not None else None,
+                    "record_shared" if rule.clock == "shared" else "record_signed",
+                    pack.cite(rule),
+                )
+            )
     out: list[Obligation] = []
+    append = out.append
+    iso = _ISO_CACHE.get
     for session in index.scenario.sessions:
         if session.status != "held" or session.date > as_of:
             continue
-        for rule in pack.records:
-            if session.kind not in rule.kinds:
-                continue
-            done = session.record_shared if rule.clock == "shared" else session.record_agreed
-            prefix = "record_shared" if rule.clock == "shared" else "record_signed"
-            out.append(
-                _deadline(
-                    f"{prefix}:{session.id}",
-                    prefix,
-                    rule.within.add_to(session.date),
-                    done,
-                    as_of,
-                    pack,
-                    rule,
-                    session=session.id,
-                    session_kind=session.kind,
-                )
+        for rule, within, respond_within, prefix, source in rules_by_kind.get(session.kind, ()):
+            done = session.record_shared if prefix == "record_shared" else session.record_agreed
+            if done is not None and done > as_of:
+                done = None
+            due = within(session.date)
+            if done is not None:
+                status = "met" if done <= due else "late"
+            else:
+                status = "overdue" if as_of > due else "pending"
+            append(
+                {
+                    "id": f"{prefix}:{session.id}",
+                    "kind": prefix,
+                    "due": iso(due) or _iso(due),
+                    "done": None if done is None else iso(done) or _iso(done),
+                    "status": status,
+                    "rule": rule.id,
+                    "source": source,
+                    "session": session.id,
+                    "session_kind": session.kind,
+                    "supervisor": session.supervisor,
+                    "supervisee": session.supervisee,
+                }
             )
-            if rule.respond_within is not None and session.record_shared is not None and session.record_shared <= as_of:
-                due = rule.respond_within.add_to(session.record_shared)
-                response = _deadline(
-                    f"record_response:{session.id}",
-                    "record_response",
-                    due,
-                    session.record_agreed,
-                    as_of,
-                    pack,
-                    rule,
-                    session=session.id,
+            shared = session.record_shared
+            if respond_within is not None and shared is not None and shared <= as_of:
+                due = respond_within(shared)
+                answered = (
+                    session.record_agreed
+                    if session.record_agreed is not None and session.record_agreed <= as_of
+                    else None
                 )
-                if response["status"] == "overdue" and rule.silence_is_agreement:
-                    response["status"] = "deemed_agreed"
-                out.append(response)
+                if answered is not None:
+                    status = "met" if answered <= due else "late"
+                elif as_of > due:
+                    status = "deemed_agreed" if rule.silence_is_agreement else "overdue"
+                else:
+                    status = "pending"
+                append(
+                    {
+                        "id": f"record_response:{session.id}",
+                        "kind": "record_response",
+                        "due": iso(due) or _iso(due),
+                        "done": None if answered is None else iso(answered) or _iso(answered),
+                        "status": status,
+                        "rule": rule.id,
+                        "source": source,
+                        "session": session.id,
+                        "supervisor": session.supervisor,
+                        "supervisee": session.supervisee,
+                    }
+                )
     return out
 
 
@@ -418,6 +488,8 @@ def _obligations_rearrange(index: _Index, pack: PolicyPack) -> list[Obligation]:
                 rule,
                 session=session.id,
                 reason=session.reason,
+                supervisor=session.supervisor,
+                supervisee=session.supervisee,
             )
         )
     return out

@@ -7,97 +7,108 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal, Optional, TypeVar
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+import msgspec
 
-from .pack import ChildStatus, EmploymentType, PolicyPack, SessionKind, format_loc, shipped_packs
+from .pack import ChildStatus, EmploymentType, PolicyPack, SessionKind, shipped_packs
 
-T = TypeVar("T")
-if TYPE_CHECKING:
-    NullableList = list
-else:  # JSON null is accepted and turned into [] by Scenario._null_is_empty
-    NullableList = Optional[list[T]]  # noqa: UP045 (a generic alias, subscripted below)
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(strict=True, extra="ignore", frozen=False, populate_by_name=True)
+# msgspec decodes and validates the scenario straight from JSON bytes: a national
+# export holds hundreds of thousands of sessions, and building Pydantic models for
+# each would cost seconds (see README, "Dependencies"). Dates must be YYYY-MM-DD.
+NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
 
 
-class Person(_Model):
-    id: str = Field(min_length=1)
+class _Struct(msgspec.Struct, kw_only=True):
+    pass
+
+
+class Person(_Struct):
+    id: NonEmpty
     role: str
     started: date
     left: date | None = None
     employment: EmploymentType = "permanent"
     asye_start: date | None = None
-    asye_reviews: list[date] = Field(default_factory=list)
+    asye_reviews: list[date] | None = None
+
+    def __post_init__(self) -> None:
+        if self.asye_reviews is None:
+            self.asye_reviews = []
 
 
-class Relationship(_Model):
+class Relationship(_Struct):
     supervisor: str
     supervisee: str
-    from_: date = Field(alias="from")
+    from_: date = msgspec.field(name="from")
     to: date | None = None
     kinds: list[SessionKind] | None = None
 
 
-class Agreement(_Model):
+class Agreement(_Struct):
     supervisor: str
     supervisee: str
     signed: date | None = None
-    reviewed: list[date] = Field(default_factory=list)
+    reviewed: list[date] | None = None
+
+    def __post_init__(self) -> None:
+        if self.reviewed is None:
+            self.reviewed = []
 
 
-class Session(_Model):
-    id: str = Field(min_length=1)
+class Session(_Struct):
+    id: NonEmpty
     kind: SessionKind
-    supervisor: str | None = None
-    supervisee: str | None = None
-    attendees: list[str] = Field(default_factory=list)
-    observer: str | None = None
     date: date
     status: Literal["held", "cancelled", "planned"]
+    supervisor: str | None = None
+    supervisee: str | None = None
+    attendees: list[str] | None = None
+    observer: str | None = None
     record_shared: date | None = None
     record_agreed: date | None = None
     cancelled_on: date | None = None
     reason: Literal["sickness", "leave", "other"] | None = None
     return_to_work: date | None = None
 
+    # attendees stays None when absent: a __post_init__ here would cost half a second
+    # on a national scenario.
+
     def participants(self) -> list[str]:
-        people = list(self.attendees)
+        people = list(self.attendees or ())
         if self.supervisee is not None and self.supervisee not in people:
             people.append(self.supervisee)
         return people
 
 
-class Child(_Model):
-    id: str = Field(min_length=1)
+class Child(_Struct):
+    id: NonEmpty
     worker: str
     status: ChildStatus
     allocated: date
-    review_every_weeks: int | None = Field(default=None, ge=1)
+    review_every_weeks: Annotated[int, msgspec.Meta(ge=1)] | None = None
     rationale: str | None = None
 
 
-class CaseReview(_Model):
-    id: str = Field(min_length=1)
+class CaseReview(_Struct):
+    id: NonEmpty
     child: str
     date: date
     by: str
     direction_recorded: date | None = None
 
 
-class Hours(_Model):
+class Hours(_Struct):
     person: str
     date: date
-    hours: float = Field(ge=0, le=24)
+    hours: Annotated[float, msgspec.Meta(ge=0, le=24)]
 
 
-class Absence(_Model):
+class Absence(_Struct):
     person: str
-    from_: date = Field(alias="from")
+    from_: date = msgspec.field(name="from")
     to: date | None = None
     planned: bool = False
 
@@ -105,25 +116,23 @@ class Absence(_Model):
 _LISTS = ("people", "relationships", "agreements", "sessions", "children", "case_reviews", "hours", "absences")
 
 
-class Scenario(_Model):
+class Scenario(_Struct):
     policy: str
     as_of: date
     # Every list may be empty, absent or null.
-    people: NullableList[Person] = Field(default_factory=list)
-    relationships: NullableList[Relationship] = Field(default_factory=list)
-    agreements: NullableList[Agreement] = Field(default_factory=list)
-    sessions: NullableList[Session] = Field(default_factory=list)
-    children: NullableList[Child] = Field(default_factory=list)
-    case_reviews: NullableList[CaseReview] = Field(default_factory=list)
-    hours: NullableList[Hours] = Field(default_factory=list)
-    absences: NullableList[Absence] = Field(default_factory=list)
+    people: list[Person] | None = None
+    relationships: list[Relationship] | None = None
+    agreements: list[Agreement] | None = None
+    sessions: list[Session] | None = None
+    children: list[Child] | None = None
+    case_reviews: list[CaseReview] | None = None
+    hours: list[Hours] | None = None
+    absences: list[Absence] | None = None
 
-    @model_validator(mode="after")
-    def _null_is_empty(self) -> Scenario:
+    def __post_init__(self) -> None:
         for name in _LISTS:
             if getattr(self, name) is None:
                 setattr(self, name, [])
-        return self
 
 
 class ScenarioError(Exception):
@@ -135,30 +144,54 @@ class ScenarioError(Exception):
         super().__init__(f"{field}: {message}")
 
 
+_PATH = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+_MISSING = re.compile(r"^Object missing required field `(?P<field>[^`]+)`$")
+
+
+def _error_from_msgspec(exc: Exception) -> ScenarioError:
+    """msgspec's 'Expected `str`, got `int` - at `$.people[0].role`' as 'people[0].role: expected ...'."""
+    text = str(exc)
+    match = _PATH.match(text)
+    message, path = (match.group("message"), match.group("path") or "") if match else (text, "")
+    path = path.lstrip(".")
+    missing = _MISSING.match(message)
+    if missing:
+        path = f"{path}.{missing.group('field')}" if path else missing.group("field")
+        message = "missing"
+    elif message.startswith("Invalid RFC3339 encoded date"):
+        message = "not a date in the form YYYY-MM-DD"
+    else:
+        message = message[:1].lower() + message[1:]
+    return ScenarioError(path or "scenario", message)
+
+
 def parse_scenario(text: str | bytes) -> tuple[Scenario, PolicyPack]:
     """Validate scenario JSON; return it with its policy pack, or raise ScenarioError."""
     try:
-        scenario = Scenario.model_validate_json(text)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        if err["type"] == "json_invalid":
-            raise ScenarioError("scenario", f"not valid JSON: {err['msg']}") from None
-        if err["type"] == "model_type" and not err["loc"]:
-            raise ScenarioError("scenario", "must be a JSON object") from None
-        loc = tuple("from" if part == "from_" else part for part in err["loc"])
-        message = err["msg"]
-        if err["type"] == "missing":
-            message = "missing"
-        elif "input" in err and not isinstance(err["input"], (dict, list)):
-            message = f"{message} (got {err['input']!r})"
-        raise ScenarioError(format_loc(loc), message) from None
+        scenario = msgspec.json.decode(text, type=Scenario)
+    except msgspec.ValidationError as exc:
+        raise _error_from_msgspec(exc) from None
+    except msgspec.DecodeError as exc:
+        raise ScenarioError("scenario", f"not valid JSON: {exc}") from None
+    return scenario, check_policy_and_references(scenario)
+
+
+def scenario_from_python(data: dict[str, Any]) -> Scenario:
+    """A scenario from Python values (dates as date objects), e.g. built from the database."""
+    try:
+        return msgspec.convert(data, type=Scenario)
+    except msgspec.ValidationError as exc:
+        raise _error_from_msgspec(exc) from None
+
+
+def check_policy_and_references(scenario: Scenario) -> PolicyPack:
     packs = shipped_packs()
     if scenario.policy not in packs:
         known = ", ".join(sorted(packs))
         raise ScenarioError("policy", f"unknown policy {scenario.policy!r} (known: {known})")
     pack = packs[scenario.policy]
     check_references(scenario, pack)
-    return scenario, pack
+    return pack
 
 
 def _unique(items: list[Any], name: str) -> dict[str, Any]:
@@ -171,7 +204,72 @@ def _unique(items: list[Any], name: str) -> dict[str, Any]:
 
 
 def check_references(scenario: Scenario, pack: PolicyPack) -> None:
-    """Refuse unknown roles, dangling ids and impossible dates, naming the field."""
+    """Refuse unknown roles, dangling ids and impossible dates, naming the field.
+
+    The common case (a valid scenario) is checked with set operations over whole
+    lists; only when something is wrong does the item-by-item pass find the first
+    offending field to name.
+    """
+    people = {p.id for p in scenario.people}
+    roles = set(pack.roles)
+    ok = (
+        len(people) == len(scenario.people)
+        and all(p.role in roles and (p.left is None or p.left >= p.started) for p in scenario.people)
+        and len({s.id for s in scenario.sessions}) == len(scenario.sessions)
+        and len({c.id for c in scenario.children}) == len(scenario.children)
+        and len({r.id for r in scenario.case_reviews}) == len(scenario.case_reviews)
+    )
+    if ok:
+        referenced: set[str | None] = set()
+        for rel in scenario.relationships:
+            referenced.add(rel.supervisor)
+            referenced.add(rel.supervisee)
+            if rel.supervisor == rel.supervisee or (rel.to is not None and rel.to < rel.from_):
+                ok = False
+        for agreement in scenario.agreements:
+            referenced.add(agreement.supervisor)
+            referenced.add(agreement.supervisee)
+        for s in scenario.sessions:
+            referenced.add(s.supervisor)
+            referenced.add(s.supervisee)
+            referenced.add(s.observer)
+            if s.attendees:
+                referenced.update(s.attendees)
+                if s.kind != "group" and s.supervisee is None:
+                    ok = False
+            elif s.supervisee is None:
+                ok = False
+            if s.status == "held":
+                if (s.record_shared is not None and s.record_shared < s.date) or (
+                    s.record_agreed is not None and s.record_agreed < s.date
+                ):
+                    ok = False
+                if s.cancelled_on is not None or s.reason is not None or s.return_to_work is not None:
+                    ok = False
+            elif s.record_shared is not None or s.record_agreed is not None:
+                ok = False
+            elif s.status == "planned" and (s.cancelled_on or s.reason or s.return_to_work):
+                ok = False
+        children = {c.id for c in scenario.children}
+        referenced.update(c.worker for c in scenario.children)
+        referenced.update(r.by for r in scenario.case_reviews)
+        referenced.update(h.person for h in scenario.hours)
+        referenced.update(a.person for a in scenario.absences)
+        referenced.discard(None)
+        ok = ok and referenced <= people and all(r.child in children for r in scenario.case_reviews)
+        ok = ok and all(r.direction_recorded is None or r.direction_recorded >= r.date for r in scenario.case_reviews)
+        ok = ok and all(a.to is None or a.to >= a.from_ for a in scenario.absences)
+        ok = ok and all(
+            not p.asye_reviews or min(p.asye_reviews) >= (p.asye_start or p.started) for p in scenario.people
+        )
+        ok = ok and all(p.asye_start is None or p.left is None or p.asye_start <= p.left for p in scenario.people)
+        ok = ok and all(a.signed is None or not a.reviewed or min(a.reviewed) >= a.signed for a in scenario.agreements)
+    if not ok:
+        _check_each(scenario, pack)
+
+
+def _check_each(scenario: Scenario, pack: PolicyPack) -> None:
+    """Refuse unknown roles, dangling ids and impossible dates, naming the first offending field."""
     roles = set(pack.roles)
     people = _unique(scenario.people, "people")
     _unique(scenario.sessions, "sessions")
@@ -211,7 +309,7 @@ def check_references(scenario: Scenario, pack: PolicyPack) -> None:
         person(f"{field}.supervisor", s.supervisor)
         person(f"{field}.supervisee", s.supervisee)
         person(f"{field}.observer", s.observer)
-        for j, attendee in enumerate(s.attendees):
+        for j, attendee in enumerate(s.attendees or ()):
             person(f"{field}.attendees[{j}]", attendee)
         if s.kind == "group":
             if not s.attendees and s.supervisee is None:
