@@ -357,7 +357,14 @@ def parse_pack(data: Any) -> PolicyPack:
         errors = []
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-            errors.append((format_loc(loc), err["msg"]))
+            message = err["msg"].removeprefix("Value error, ")
+            path = format_loc(loc)
+            # A check across fields names its own path: "supervision[1].roles: unknown role 'x'".
+            head, sep, rest = message.partition(": ")
+            if sep and " " not in head and ("[" in head or "." in head):
+                path = f"{path}.{head}" if loc else head
+                message = rest
+            errors.append((path, message))
         raise PackError(errors) from None
 
 
