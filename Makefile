@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv static run test lint bench conformance clean
+.PHONY: venv static chromium run test lint bench conformance clean
 
 venv: $(STAMP)
 
@@ -18,12 +18,16 @@ $(STAMP): pyproject.toml
 static:
 	$(PYTHON) scripts/build_static.py
 
+# Debian's Chromium for the browser tests (tests/browser/); a no-op when /usr/bin/chromium is there.
+chromium:
+	bash scripts/install_chromium.sh
+
 run: venv static
 	OVERSIGHT_DEBUG=1 $(BIN)/oversight migrate --noinput
 	OVERSIGHT_DEBUG=1 $(BIN)/oversight load_demo
 	OVERSIGHT_DEBUG=1 $(BIN)/oversight runserver 127.0.0.1:8000
 
-test: venv static
+test: venv static chromium
 	$(BIN)/pytest
 
 conformance: venv
