@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv static chromium run test lint bench conformance clean
+.PHONY: venv static system-packages run test lint bench conformance clean
 
 venv: $(STAMP)
 
@@ -18,16 +18,16 @@ $(STAMP): pyproject.toml
 static:
 	$(PYTHON) scripts/build_static.py
 
-# Debian's Chromium for the browser tests (tests/browser/); a no-op when /usr/bin/chromium is there.
-chromium:
-	bash scripts/install_chromium.sh
+# Debian packages for the tests (Chromium, the libraries WeasyPrint needs); a no-op when present.
+system-packages:
+	bash scripts/install_system_packages.sh
 
 run: venv static
 	OVERSIGHT_DEBUG=1 $(BIN)/oversight migrate --noinput
 	OVERSIGHT_DEBUG=1 $(BIN)/oversight load_demo
 	OVERSIGHT_DEBUG=1 $(BIN)/oversight runserver 127.0.0.1:8000
 
-test: venv static chromium
+test: venv static system-packages
 	$(BIN)/pytest
 
 conformance: venv

@@ -1,7 +1,7 @@
 """Fixtures for the browser tests: Debian's Chromium driven by Playwright, axe-core, screenshots.
 
 Playwright never downloads a browser here: it launches /usr/bin/chromium (installed by
-`make chromium`, which `make test` runs first). Without it the tests skip and say why.
+`make system-packages`, which `make test` runs first). Without it the tests skip and say why.
 axe-core comes inside the axe-playwright-python package, so nothing is fetched at run time.
 """
 
@@ -102,8 +102,8 @@ def browser_page() -> Iterator[Any]:
     database: Playwright's sync API runs an event loop, and Django refuses ORM calls while one runs."""
     if not CHROMIUM.exists():
         pytest.skip(
-            f"{CHROMIUM} is missing: install Debian's Chromium with `make chromium` "
-            "(scripts/install_chromium.sh: apt-get install -y chromium)"
+            f"{CHROMIUM} is missing: install Debian's Chromium with `make system-packages` "
+            "(scripts/install_system_packages.sh: apt-get install -y chromium)"
         )
     from playwright.sync_api import sync_playwright
 
