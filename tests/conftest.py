@@ -1,9 +1,7 @@
-import os
 import sys
 from pathlib import Path
 
 import pytest
-
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

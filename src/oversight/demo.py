@@ -101,7 +101,8 @@ def _engine_person(person: Person) -> EnginePerson:
             "started": person.started,
             "employment": person.employment,
             "asye_start": person.asye_start,
-        }
+        },
+        type=EnginePerson,
     )
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("oversight.people.urls")),
     path("", include("oversight.sessions.urls")),
     path("", include("oversight.records.urls")),
+    path("", include("oversight.audit.urls")),
     path("", include("oversight.supervision.urls")),
     path("", include("oversight.cases.urls")),
     path("sign-in/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),

@@ -1,0 +1,52 @@
+"""The demo that `make run` loads: five authorities, each on its own council's templates.
+
+One test, because loading takes seconds and each test's transaction is rolled back.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from oversight.compliance.selectors import obligations_for
+from oversight.demo import load_demo
+from oversight.records.models import Record
+
+
+@pytest.mark.django_db
+def test_demo_authorities(capsys: pytest.CaptureFixture[str]) -> None:
+    today = date(2026, 11, 20)
+    demo = load_demo(today=today)
+    assert sorted(o.policy_pack for o in demo) == sorted(
+        ["bristol-2020", "leeds-2023", "lambeth-2021", "buckinghamshire-2024", "blackpool-2020"]
+    )
+    assert load_demo(today=today) == []  # idempotent
+
+    for org in demo:
+        # each authority's records are on its own council's template sections
+        records = Record.objects.filter(session__organisation=org)
+        assert records.exists(), org
+        for record in records:
+            template = org.pack.template(record.template_id)
+            assert template is not None, (org, record.template_id)
+            assert set(record.content) <= {s.id for s in template.sections}
+        # a year of history with late and cancelled sessions, and the roles the brief asks for
+        statuses = {ob["status"] for ob in obligations_for(org, today).items}
+        assert {"met", "late"} <= statuses, org
+        assert org.sessions.filter(status="cancelled").exists()
+        roles = {p.role for p in org.people.all()}
+        assert {"nqsw_asye", "student_social_worker", "team_manager", "service_manager"} <= roles
+        assert org.people.filter(employment="casual").exists()
+        assert org.children.values("status").distinct().count() >= 5
+
+    client = Client()
+    assert client.login(username="leeds.tm1", password="demo")
+    body = client.get("/").content.decode()
+    assert "My supervision" in body and "Overdue" in body
+
+    capsys.readouterr()
+    call_command("audit", "verify")
+    assert capsys.readouterr().out.startswith("OK:")
