@@ -11,6 +11,7 @@ import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any
 
 from . import clocks
@@ -52,6 +53,15 @@ class _Clock:
 
 
 _CLOCKS: dict[int, _Clock] = {}
+_DESCRIPTIONS: dict[int, tuple[Period, str]] = {}
+
+
+def _describe(period: Period) -> str:
+    """A period's words ('4 weeks'), cached: the same few periods are described for every person."""
+    found = _DESCRIPTIONS.get(id(period))
+    if found is None or found[0] is not period:
+        found = _DESCRIPTIONS[id(period)] = (period, period.describe())
+    return found[1]
 
 
 def clock(period: Period) -> _Clock:
@@ -112,10 +122,15 @@ class _Index:
             ):
                 index.active[rel.supervisee].append(rel)
                 index.supervisees_of[rel.supervisor].add(rel.supervisee)
+        held = index.held
         for session in scenario.sessions:
             if session.status == "held" and session.date <= as_of:
-                for pid in session.participants():
-                    index.held[(pid, session.kind)].append(session.date)
+                kind, day = session.kind, session.date
+                if session.attendees:
+                    for pid in session.participants():
+                        held[(pid, kind)].append(day)
+                elif session.supervisee is not None:
+                    held[(session.supervisee, kind)].append(day)
         for dates in index.held.values():
             dates.sort()
         index.case_holders = {child.worker for child in scenario.children}
@@ -141,7 +156,7 @@ def evaluate(scenario: Scenario, pack: PolicyPack) -> dict[str, Any]:
     obligations += _obligations_observation(index, pack)
     obligations += _obligations_asye_reviews(index, pack)
     obligations += _obligations_absence_cover(index, pack)
-    obligations.sort(key=lambda ob: ob["id"])
+    obligations.sort(key=itemgetter("id"))
     return {"policy": pack.id, "as_of": scenario.as_of.isoformat(), "obligations": obligations}
 
 
@@ -227,7 +242,7 @@ def _obligations_supervision(index: _Index, pack: PolicyPack) -> list[Obligation
                     "due": _iso(due),
                     "last": _iso(last),
                     "status": "overdue" if due is not None and as_of > due else "upcoming",
-                    "interval": interval_for(rule, person, base).describe(),
+                    "interval": _describe(interval_for(rule, person, base)),
                     "history": {"held": len(since), "late": late},
                     "rule": rule.id,
                     "source": pack.cite(rule),
@@ -272,7 +287,7 @@ def _obligations_case_review(index: _Index, pack: PolicyPack) -> list[Obligation
                 "due": _iso(due),
                 "last": _iso(latest.get(child.id)),
                 "status": "overdue" if as_of > due else "upcoming",
-                "interval": period.describe(),
+                "interval": _describe(period),
                 "flags": flags,
                 "rule": rule.id,
                 "source": pack.cite(rule),
@@ -390,7 +405,7 @@ def _obligations_records(index: _Index, pack: PolicyPack) -> list[Obligation]:
             done = session.record_shared if prefix == "record_shared" else session.record_agreed
             if done is not None and done > as_of:
                 done = None
-            due = within(session.date)
+            due = within.cache.get(session.date) or within(session.date)
             if done is not None:
                 status = "met" if done <= due else "late"
             else:
@@ -412,7 +427,7 @@ def _obligations_records(index: _Index, pack: PolicyPack) -> list[Obligation]:
             )
             shared = session.record_shared
             if respond_within is not None and shared is not None and shared <= as_of:
-                due = respond_within(shared)
+                due = respond_within.cache.get(shared) or respond_within(shared)
                 answered = (
                     session.record_agreed
                     if session.record_agreed is not None and session.record_agreed <= as_of

@@ -339,6 +339,11 @@ class PackError(Exception):
         super().__init__("; ".join(f"{path}: {message}" for path, message in errors))
 
 
+def _yaml_load(text: str) -> Any:
+    """YAML with libyaml's C loader where it is built in (ten times faster), else the pure one."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def format_loc(loc: tuple[Any, ...]) -> str:
     """('people', 2, 'role') -> 'people[2].role'."""
     out = ""
@@ -372,10 +377,10 @@ def load_pack_file(path: str | Path) -> PolicyPack:
     """Validate a council's pack file; its templates may sit in ``templates/<same name>`` beside it."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = _yaml_load(path.read_text(encoding="utf-8"))
         templates = path.parent / "templates" / path.name
         if isinstance(data, dict) and "templates" not in data and templates.is_file():
-            data["templates"] = (yaml.safe_load(templates.read_text(encoding="utf-8")) or {}).get("templates", [])
+            data["templates"] = (_yaml_load(templates.read_text(encoding="utf-8")) or {}).get("templates", [])
     except yaml.YAMLError as exc:
         raise PackError([("(yaml)", str(exc).replace("\n", " "))]) from None
     return parse_pack(data)
@@ -392,10 +397,10 @@ def shipped_packs() -> dict[str, PolicyPack]:
     directory = _pack_dir()
     for entry in sorted(directory.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
-            data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+            data = _yaml_load(entry.read_text(encoding="utf-8"))
             templates = directory.joinpath("templates", entry.name)
             if templates.is_file() and "templates" not in data:
-                data["templates"] = yaml.safe_load(templates.read_text(encoding="utf-8")).get("templates", [])
+                data["templates"] = _yaml_load(templates.read_text(encoding="utf-8")).get("templates", [])
             pack = parse_pack(data)
             packs[pack.id] = pack
     return packs
