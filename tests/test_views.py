@@ -159,3 +159,88 @@ def test_cancel_shows_the_rearrange_deadline(cast: Cast) -> None:
     response = theo.post(f"/sessions/{session.pk}/cancel/", {"reason": "other"}, follow=True)
     assert "Rearrange it by" in response.content.decode()
     assert Session.objects.get().status == "cancelled"
+
+
+def test_disagreement_escalates_to_the_supervisors_line_manager_who_records_the_outcome(cast: Cast) -> None:
+    theo, sally, maria = client_for(cast.theo), client_for(cast.sally), client_for(cast.maria)
+    day = timezone.localdate() - timedelta(days=2)
+    theo.post(
+        "/sessions/new/",
+        {
+            "kind": "personal",
+            "supervisee": cast.sally.pk,
+            "date_0": day.day,
+            "date_1": day.month,
+            "date_2": day.year,
+            "video": "no",
+        },
+    )
+    session = Session.objects.get()
+    theo.post(f"/sessions/{session.pk}/hold/")
+    record = Record.objects.get(session=session)
+    theo.post(f"/records/{record.pk}/", {"step": "share"})
+    sally.post(f"/records/{record.pk}/", {"step": "dispute", "view": "Not what I said."})
+    page = theo.get(f"/records/{record.pk}/").content.decode()
+    assert "Escalate the disagreement" in page and "Maria Service" in page
+    sally.post(f"/records/{record.pk}/", {"step": "escalate"})
+    record.refresh_from_db()
+    assert record.escalated_to == cast.maria
+    response = maria.post(f"/records/{record.pk}/", {"step": "resolve", "outcome": ""})
+    assert "Record the outcome" in response.content.decode()
+    maria.post(f"/records/{record.pk}/", {"step": "resolve", "outcome": "Three-way meeting; wording agreed."})
+    record.refresh_from_db()
+    assert record.escalation_outcome == "Three-way meeting; wording agreed." and record.escalation_resolved_at
+
+
+def test_after_sharing_the_record_offers_to_book_the_next_session_on_its_due_date(cast: Cast) -> None:
+    theo = client_for(cast.theo)
+    day = timezone.localdate() - timedelta(days=2)
+    theo.post(
+        "/sessions/new/",
+        {
+            "kind": "personal",
+            "supervisee": cast.sally.pk,
+            "date_0": day.day,
+            "date_1": day.month,
+            "date_2": day.year,
+            "video": "no",
+        },
+    )
+    session = Session.objects.get()
+    theo.post(f"/sessions/{session.pk}/hold/")
+    record = Record.objects.get(session=session)
+    theo.post(f"/records/{record.pk}/", {"step": "share"})
+    page = theo.get(f"/records/{record.pk}/").content.decode()
+    assert "Book the next session" in page
+    from oversight.policy.clocks import add_months
+
+    due = add_months(day, 1).isoformat()  # Leeds 4.4: monthly for a social worker
+    assert f"date={due}" in page
+    form = theo.get(f"/sessions/new/?supervisee={cast.sally.pk}&kind=personal&date={due}").content.decode()
+    assert f'value="{add_months(day, 1).day}"' in form
+
+
+def test_silence_becomes_agreement_when_leeds_time_runs_out_and_the_record_says_so(cast: Cast) -> None:
+    theo = client_for(cast.theo)
+    day = timezone.localdate() - timedelta(days=30)  # well past the 5 working days to answer
+    theo.post(
+        "/sessions/new/",
+        {
+            "kind": "personal",
+            "supervisee": cast.sally.pk,
+            "date_0": day.day,
+            "date_1": day.month,
+            "date_2": day.year,
+            "video": "no",
+        },
+    )
+    session = Session.objects.get()
+    theo.post(f"/sessions/{session.pk}/hold/")
+    record = Record.objects.get(session=session)
+    from oversight.records.services import record_share
+
+    record_share(record=record, by=cast.theo, on=day)
+    page = theo.get(f"/records/{record.pk}/").content.decode()
+    assert "agreed by silence" in page
+    record.refresh_from_db()
+    assert record.status == "agreed" and record.deemed_agreed

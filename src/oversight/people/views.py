@@ -13,7 +13,7 @@ from django.utils import timezone
 from oversight.audit.services import audit_event
 from oversight.compliance.selectors import obligations_for
 from oversight.records.models import Record
-from oversight.records.services import open_actions_for
+from oversight.records.services import apply_deemed_agreements, open_actions_for
 from oversight.sessions.models import Session
 from oversight.supervision.models import Relationship
 
@@ -77,6 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """My supervision: what is due for me and for the people I supervise."""
     me = current_person(request)
     today = timezone.localdate()
+    apply_deemed_agreements(organisation_id=me.organisation_id, today=today)
     obligations = obligations_for(me.organisation, today)
     supervisees = [p for p in visible_people(me, today).select_related("team") if p.pk != me.pk]
     direct = set(

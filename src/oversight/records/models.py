@@ -30,6 +30,17 @@ class Record(models.Model):
     supervisee_view = models.TextField(blank=True, help_text="The supervisee's own words where they disagree.")
     disputed_on = models.DateField(null=True, blank=True)
     finalised_at = models.DateTimeField(null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="escalations",
+        help_text="The manager a disagreement went to (the next one up the chain).",
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalation_outcome = models.TextField(blank=True)
+    escalation_resolved_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -57,8 +57,31 @@ def _is_supervisee(record: Record, person: Person) -> bool:
     return session.supervisee_id == person.pk or session.attendees.filter(pk=person.pk).exists()
 
 
+def _case_direction_in(record: Record, content: dict[str, Any]) -> tuple[str, str] | None:
+    """(section, child case-system ID) where the text repeats a case direction of a child
+    the supervisee holds: what is decided about a child belongs on the child's record."""
+    from oversight.cases.models import CaseReview
+
+    session = record.session
+    workers = [session.supervisee_id] if session.supervisee_id else [p.pk for p in session.attendees.all()]
+    directions = (
+        CaseReview.objects.filter(child__worker_id__in=workers)
+        .exclude(direction="")
+        .values_list("direction", "child__case_id")
+    )
+    for text, case_id in directions:
+        needle = " ".join(text.split()).lower()
+        if len(needle) < 12:
+            continue
+        for section, value in content.items():
+            if needle in " ".join(str(value).split()).lower():
+                return section, case_id
+    return None
+
+
 def record_save_draft(*, record: Record, by: Person, content: dict[str, Any], expected_version: int) -> Record:
-    """Save the supervisor's text. A stale ``expected_version`` (someone saved since) is refused."""
+    """Save the supervisor's text. A stale ``expected_version`` (someone saved since) is refused,
+    and so is a case direction copied into the personal record (Leeds 4.13, Bristol 5.2)."""
     with transaction.atomic():
         locked = _lock(record, (Record.Status.DRAFT,), "edited")
         if not _is_supervisor(locked, by):
@@ -74,6 +97,13 @@ def record_save_draft(*, record: Record, by: Person, content: dict[str, Any], ex
         unknown = sorted(set(content) - known)
         if unknown:
             raise ServiceError(unknown[0], "This section is not on the council's template")
+        found = _case_direction_in(locked, content)
+        if found is not None:
+            raise ServiceError(
+                found[0],
+                f"This repeats the case direction for child {found[1]}: it belongs on the child's record, "
+                "not in the personal supervision record. Keep only the child's ID here.",
+            )
         locked.content = {key: str(value) for key, value in content.items()}
         locked.version += 1
         locked.save(update_fields=["content", "version", "updated_at"])
@@ -233,3 +263,59 @@ def open_actions_for(supervisee: Person) -> list[Action]:
         .select_related("owner", "record__session")
         .order_by("due")
     )
+
+
+def record_escalate(*, record: Record, by: Person) -> Record:
+    """A disagreement goes to the next manager up the chain: the supervisor's line manager
+    (Blackpool 9, Buckinghamshire's three-way meeting, Leeds 4.14)."""
+    with transaction.atomic():
+        locked = _lock(record, (Record.Status.DISPUTED,), "escalated")
+        if not (_is_supervisor(locked, by) or _is_supervisee(locked, by)):
+            raise ServiceError("__all__", "Only the supervisor or the supervisee escalates a disagreement")
+        if locked.escalated_to_id is not None:
+            raise ServiceError("__all__", "This disagreement has already been escalated")
+        manager = locked.session.supervisor.line_manager
+        if manager is None:
+            raise ServiceError("__all__", "The supervisor has no line manager recorded to escalate to")
+        locked.escalated_to = manager
+        locked.escalated_at = timezone.now()
+        locked.save(update_fields=["escalated_to", "escalated_at", "updated_at"])
+        audit_event(
+            actor=by,
+            action="record.escalate",
+            obj=locked,
+            organisation_id=locked.session.organisation_id,
+            detail={"to": manager.pk},
+        )
+    return locked
+
+
+def record_resolve_escalation(*, record: Record, by: Person, outcome: str) -> Record:
+    """The manager records how the disagreement was resolved."""
+    if not outcome.strip():
+        raise ServiceError("outcome", "Record the outcome of the disagreement")
+    with transaction.atomic():
+        locked = _lock(record, (Record.Status.DISPUTED, Record.Status.FINAL), "resolved")
+        if locked.escalated_to_id != by.pk:
+            raise ServiceError("__all__", "Only the manager it was escalated to records the outcome")
+        if locked.escalation_resolved_at is not None:
+            raise ServiceError("__all__", "The outcome is already recorded")
+        locked.escalation_outcome = outcome.strip()
+        locked.escalation_resolved_at = timezone.now()
+        locked.save(update_fields=["escalation_outcome", "escalation_resolved_at", "updated_at"])
+        audit_event(
+            actor=by, action="record.escalation_resolved", obj=locked, organisation_id=locked.session.organisation_id
+        )
+    return locked
+
+
+def apply_deemed_agreements(*, organisation_id: int, today: date) -> int:
+    """Records whose answer time has run out under a pack where silence is agreement become
+    agreed, and say so. Run when pages that show records load (and by the reminder job)."""
+    count = 0
+    for record in Record.objects.filter(
+        status=Record.Status.SHARED, session__organisation_id=organisation_id
+    ).select_related("session__organisation"):
+        if record_deem_agreed(record=record, today=today) is not None:
+            count += 1
+    return count

@@ -19,11 +19,14 @@ from .models import Action, Record
 from .services import (
     action_add,
     action_complete,
+    apply_deemed_agreements,
     open_actions_for,
     record_add_addendum,
     record_agree,
     record_dispute,
+    record_escalate,
     record_finalise,
+    record_resolve_escalation,
     record_save_draft,
     record_share,
 )
@@ -53,6 +56,8 @@ def _record_for(me: Person, pk: int) -> tuple[Record, str]:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     me = current_person(request)
     record, standing = _record_for(me, pk)
+    apply_deemed_agreements(organisation_id=me.organisation_id, today=timezone.localdate())
+    record.refresh_from_db()
     session = record.session
     pack = session.organisation.pack
     template = pack.template(record.template_id)
@@ -86,6 +91,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             if step == "finalise" and standing == "supervisor":
                 record_finalise(record=record, by=me)
                 messages.success(request, "Record finalised. It can now only be added to.")
+                return redirect("records:detail", pk=pk)
+            if step == "escalate" and standing in ("supervisor", "supervisee"):
+                record = record_escalate(record=record, by=me)
+                messages.success(request, f"The disagreement has gone to {record.escalated_to.name}.")  # type: ignore[union-attr]
+                return redirect("records:detail", pk=pk)
+            if step == "resolve" and record.escalated_to_id == me.pk:
+                record_resolve_escalation(record=record, by=me, outcome=request.POST.get("outcome", ""))
+                messages.success(request, "The outcome is recorded on the record.")
                 return redirect("records:detail", pk=pk)
             if step == "addendum" and standing in ("supervisor", "supervisee"):
                 record_add_addendum(
@@ -137,6 +150,21 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         for s in (template.sections if template else [])
     ]
     agenda = [a for a in open_actions_for(session.supervisee) if a.record_id != record.pk] if session.supervisee else []
+    next_booking = None
+    if standing == "supervisor" and session.supervisee and record.status != Record.Status.DRAFT:
+        from oversight.compliance.selectors import obligations_for
+
+        already = (
+            session.supervisee.sessions_received.filter(kind=session.kind, status="planned", date__gt=session.date)
+            .order_by("date")
+            .first()
+        )
+        if already is None:
+            owed = {ob["id"]: ob for ob in obligations_for(session.organisation, today).items}
+            due = owed.get(f"supervision:{session.kind}:p{session.supervisee_id}", {}).get("due")
+            next_booking = {"due": due, "kind": session.kind, "supervisee": session.supervisee_id}
+        else:
+            next_booking = {"booked": already}
     return render(
         request,
         "records/detail.html",
@@ -154,5 +182,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": standing == "supervisor" and record.status == Record.Status.DRAFT,
             "pack": pack,
             "supervisee_name": session.supervisee.name if session.supervisee else "the group",
+            "next_booking": next_booking,
+            "me": me,
         },
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -78,9 +80,15 @@ def schedule(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     people = visible_people(me, today).exclude(pk=me.pk)
     colleagues = Person.objects.filter(organisation=me.organisation, left__isnull=True)
-    initial = {}
+    initial: dict[str, object] = {}
     if request.GET.get("supervisee", "").isdigit():
         initial["supervisee"] = people.filter(pk=int(request.GET["supervisee"])).first()
+    if request.GET.get("kind") in Session.Kind.values:
+        initial["kind"] = request.GET["kind"]
+    try:
+        initial["date"] = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        pass
     form = ScheduleForm(request.POST or None, initial=initial, people=people, colleagues=colleagues)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
