@@ -134,6 +134,7 @@ class Obligations:
     pack: PolicyPack
     as_of: date
     items: list[dict[str, Any]]
+    case_ids: dict[str, str]  # "c12" -> the child's case-system ID
 
     def for_person(self, person: Person) -> list[dict[str, Any]]:
         key = pid(person.pk)
@@ -149,4 +150,8 @@ class Obligations:
 def obligations_for(organisation: Organisation, as_of: date) -> Obligations:
     """The engine's report for an organisation, as of a date."""
     report = evaluate(scenario_for(organisation, as_of), organisation.pack)
-    return Obligations(pack=organisation.pack, as_of=as_of, items=report["obligations"])
+    case_ids = {
+        f"c{pk}": case_id
+        for pk, case_id in Child.objects.filter(organisation=organisation).values_list("pk", "case_id")
+    }
+    return Obligations(pack=organisation.pack, as_of=as_of, items=report["obligations"], case_ids=case_ids)

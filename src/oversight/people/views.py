@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -48,7 +48,7 @@ def explain(obligations: Any, ob: dict[str, Any]) -> dict[str, Any]:
     kind = ob["kind"]
     labels = {
         "supervision": f"{ob.get('session_kind', '').capitalize()} supervision",
-        "case_review": f"Case review of child {ob.get('child', '')}",
+        "case_review": f"Case review of child {obligations.case_ids.get(ob.get('child', ''), ob.get('child', ''))}",
         "agreement": "Supervision agreement",
         "agreement_review": "Agreement review",
         "record_shared": "Record shared with the supervisee",
@@ -61,8 +61,15 @@ def explain(obligations: Any, ob: dict[str, Any]) -> dict[str, Any]:
         "absence_cover": "Cover while the supervisor is absent",
         "ratio": "Supervisees per supervisor",
     }
+
+    def as_date(value: Any) -> date | None:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+
     return {
         **ob,
+        "due_date": as_date(ob.get("due")),
+        "done_date": as_date(ob.get("done")),
+        "last_date": as_date(ob.get("last")),
         "label": labels.get(kind, kind),
         "tag": STATUS_TAGS.get(ob["status"], ""),
         "status_text": ob["status"].replace("_", " "),
