@@ -636,3 +636,16 @@ def test_help() -> None:
     proc = oversight("--help")
     assert proc.returncode == 0
     assert "check" in proc.stdout and "policy" in proc.stdout
+
+
+def test_manage_reaches_djangos_own_check_command() -> None:
+    import os
+
+    proc = subprocess.run(
+        [str(OVERSIGHT), "manage", "check"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OVERSIGHT_DEBUG": "1"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "System check identified" in proc.stdout

@@ -192,6 +192,10 @@ def run_django(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "manage":
+        # `oversight manage check --deploy`: any Django command by its own name, since
+        # `oversight check` belongs to the policy engine.
+        return run_django(argv[1:] or ["help"])
     if argv and argv[0] not in OWN_COMMANDS and argv[0] not in ("-h", "--help"):
         return run_django(argv)
     args = build_parser().parse_args(argv)
