@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils.html import escape
 
 from oversight.compliance.selectors import obligations_for
 from oversight.demo import load_demo
@@ -41,6 +42,21 @@ def test_demo_authorities(capsys: pytest.CaptureFixture[str]) -> None:
         assert {"nqsw_asye", "student_social_worker", "team_manager", "service_manager"} <= roles
         assert org.people.filter(employment="casual").exists()
         assert org.children.values("status").distinct().count() >= 5
+
+    # and each renders its records on its own council's sections, for the team manager who wrote them
+    for org in demo:
+        slug = org.slug
+        tm = org.people.get(user__username=f"{slug}.tm1")
+        record = Record.objects.filter(session__supervisor=tm).exclude(content={}).order_by("-session__date").first()
+        assert record is not None, org
+        viewer = Client()
+        viewer.force_login(tm.user)
+        page = viewer.get(f"/records/{record.pk}/").content.decode()
+        template = org.pack.template(record.template_id)
+        assert escape(template.title) in page, org
+        for section in template.sections:
+            if not section.signature:
+                assert escape(section.title) in page, (org, section.title)
 
     client = Client()
     assert client.login(username="leeds.tm1", password="demo")
