@@ -2,15 +2,19 @@
 
 Fail fast: outside the local demo (OVERSIGHT_DEBUG=1) a secret key and allowed
 hosts must be given. ``DATABASE_URL`` chooses the database (SQLite by default).
+Sign-in and security settings (README "Sign-in and security") are safe by default:
+only the local demo relaxes them, and production refuses the demo's shortcuts.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
@@ -27,6 +31,19 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value.lower() in ("0", "false", "no", "off", ""):
         return False
     raise ImproperlyConfigured(f"{name}: expected true or false, got {value!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: expected a whole number, got {value!r}") from None
+    if number < 0:
+        raise ImproperlyConfigured(f"{name}: expected a whole number of 0 or more, got {value!r}")
+    return number
 
 
 DEBUG = env_bool("OVERSIGHT_DEBUG", False)
@@ -51,6 +68,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.forms",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "oversight.accounts",
     "oversight.policies",
     "oversight.organisations",
     "oversight.people",
@@ -65,12 +87,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a second factor in this session
+    "oversight.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into our lockout page
 ]
 
 ROOT_URLCONF = "oversight.urls"
@@ -97,6 +123,15 @@ DATABASES = {
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'oversight.sqlite3'}"), conn_max_age=60
     )
 }
+
+# Argon2id for new and changed passwords; the others only check (and, at sign-in, upgrade)
+# hashes written before Argon2 was first.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -130,14 +165,103 @@ elif not DEBUG:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Sign-in and security (README "Sign-in and security") ---------------------------------
+# HTTPS only outside the local demo. Behind a proxy that terminates TLS, set
+# OVERSIGHT_TRUSTED_PROXIES to the number of proxies in front (they must set X-Forwarded-Proto
+# and append to X-Forwarded-For); OVERSIGHT_SSL_REDIRECT=0 leaves the redirect to them.
+TRUSTED_PROXIES = env_int("OVERSIGHT_TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("OVERSIGHT_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("OVERSIGHT_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("OVERSIGHT_HSTS_INCLUDE_SUBDOMAINS", True)
+# The preload directive only matters once the domain's owner submits it to the browsers' list.
+SECURE_HSTS_PRELOAD = env_bool("OVERSIGHT_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Signed out after 30 minutes without a request: a request pushes the expiry 30 minutes on
+# (writing the session at most once a minute: oversight.accounts.sessions).
+SESSION_ENGINE = "oversight.accounts.sessions"
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = False
+
+# Static files and our own scripts only: no 'unsafe-inline', no 'unsafe-eval' (base.html and
+# tests/test_static.py keep the templates free of inline script and style).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# django-axes: five failed sign-ins for one username from one address lock that pair out for
+# 15 minutes. By username *and* address: by username alone anyone could lock a colleague out
+# from anywhere (usernames are easy to guess), by address alone one bad guess-run would lock
+# out a whole office behind the council's NAT. Unknown usernames are counted like known ones,
+# and the lockout page is the same for both. Attempts during a lockout neither count nor
+# extend it; a successful sign-in clears the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "oversight.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "oversight.accounts.network.client_ip"  # REMOTE_ADDR unless proxies are trusted
+
+# A second factor (TOTP) for managers and administrators: oversight.accounts.second_factor.
+# The local demo skips it unless OVERSIGHT_DEMO_SKIP_2FA=0; production never skips.
+if env_bool("OVERSIGHT_DEMO_SKIP_2FA", False) and not DEBUG:
+    raise ImproperlyConfigured("OVERSIGHT_DEMO_SKIP_2FA is for the local demo only (it needs OVERSIGHT_DEBUG=1)")
+OVERSIGHT_REQUIRE_2FA = not (DEBUG and env_bool("OVERSIGHT_DEMO_SKIP_2FA", True))
+OTP_TOTP_ISSUER = "Oversight"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Single sign-on through the council's OpenID Connect provider (Entra ID, say), when
+# OVERSIGHT_OIDC_CLIENT_ID is set: then every other OVERSIGHT_OIDC_* setting below must be
+# too. Only existing, active users are signed in, matched by email; nobody is created.
+OIDC_ENABLED = bool(os.environ.get("OVERSIGHT_OIDC_CLIENT_ID"))
+if OIDC_ENABLED:
+
+    def _oidc(name: str) -> str:
+        value = os.environ.get(f"OVERSIGHT_OIDC_{name}", "")
+        if not value:
+            raise ImproperlyConfigured(f"OVERSIGHT_OIDC_{name} is not set (needed with OVERSIGHT_OIDC_CLIENT_ID)")
+        return value
+
+    OIDC_RP_CLIENT_ID = _oidc("CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = _oidc("CLIENT_SECRET")
+    OIDC_OP_ISSUER = _oidc("ISSUER")  # e.g. https://login.microsoftonline.com/<tenant id>/v2.0
+    OIDC_OP_AUTHORIZATION_ENDPOINT = _oidc("AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = _oidc("TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = _oidc("USERINFO_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = _oidc("JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = os.environ.get("OVERSIGHT_OIDC_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = "openid email"
+    OIDC_USE_PKCE = True
+    OIDC_CREATE_USER = False
+    OIDC_TIMEOUT = 10
+    OIDC_SIGN_IN_LABEL = os.environ.get("OVERSIGHT_OIDC_SIGN_IN_LABEL", "Sign in with your council account")
+    LOGIN_REDIRECT_URL_FAILURE = "/sign-in/?single-sign-on=failed"
+    AUTHENTICATION_BACKENDS.append("oversight.accounts.oidc.CouncilOIDCBackend")
 
 # Widgets render with the project's templates (the GOV.UK date input).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from oversight.people import views as people_views
@@ -14,7 +13,6 @@ urlpatterns = [
     path("", include("oversight.audit.urls")),
     path("", include("oversight.supervision.urls")),
     path("", include("oversight.cases.urls")),
-    path("sign-in/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("oversight.accounts.urls")),
     path("admin/", admin.site.urls),
 ]
