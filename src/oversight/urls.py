@@ -8,6 +8,7 @@ urlpatterns = [
     path("home/", people_views.home, name="home"),
     path("", include("oversight.policies.urls")),
     path("", include("oversight.people.urls")),
+    path("", include("oversight.people.staff_urls")),
     path("", include("oversight.sessions.urls")),
     path("", include("oversight.records.urls")),
     path("", include("oversight.audit.urls")),

@@ -91,6 +91,9 @@ class AsyeReview(models.Model):
     class Meta:
         ordering = ["date"]
 
+    def __str__(self) -> str:
+        return f"ASYE review of {self.person} on {self.date:%d %b %Y}"
+
 
 class HoursWorked(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="hours_worked")
@@ -102,6 +105,9 @@ class HoursWorked(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(hours__gte=0) & Q(hours__lte=24), name="hours_in_a_day"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.hours} hours by {self.person} on {self.date:%d %b %Y}"
 
 
 class Absence(models.Model):
@@ -117,3 +123,6 @@ class Absence(models.Model):
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="absence_ends_after_start"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Absence of {self.person} from {self.start:%d %b %Y}"
