@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "oversight.cases",
     "oversight.audit",
     "oversight.compliance",
+    "oversight.retention",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RetentionConfig(AppConfig):
+    name = "oversight.retention"
+    verbose_name = "Retention, legal holds and subject access"
