@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "oversight.cases",
     "oversight.audit",
     "oversight.compliance",
+    "rules",
+    "oversight.access",
     "oversight.retention",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("oversight.audit.urls")),
     path("", include("oversight.supervision.urls")),
     path("", include("oversight.cases.urls")),
+    path("", include("oversight.access.urls")),
     path("", include("oversight.retention.urls")),
     path("", include("oversight.accounts.urls")),
     path("admin/", admin.site.urls),

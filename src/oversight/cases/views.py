@@ -15,22 +15,22 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from oversight.access import policy, standings
+from oversight.access.reach import CASE, SUPERVISOR, Viewer
 from oversight.audit.services import audit_event
 from oversight.compliance.selectors import obligations_for
 from oversight.errors import ServiceError
 from oversight.forms import GovukDateField, apply_service_error, govukify
-from oversight.people.access import get_person_for
 from oversight.people.models import Person
 from oversight.people.views import current_person, explain
 from oversight.sessions.models import Session
 from oversight.supervision.forms import posted
-from oversight.supervision.models import Relationship
 
 from .models import CaseReview, Child
 from .services import case_direction_mark_entered, case_review_record
@@ -52,37 +52,21 @@ dd { margin: 0; }
 """
 
 
-def _active(on: date) -> Q:
-    return Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gte=on))
-
-
 def supervises_cases(viewer: Person, worker: Person, on: date) -> bool:
     """Whether ``viewer`` is a current supervisor of ``worker`` for case supervision
     (a split arrangement may give case management to one supervisor only, Lambeth 3.6)."""
-    relationships = Relationship.objects.filter(_active(on), supervisor=viewer, supervisee=worker)
-    return any(relationship.covers("case") for relationship in relationships)
+    return standings.person_standing(Viewer.of(viewer, on), worker, CASE) == SUPERVISOR
 
 
-def get_child_for(viewer: Person, pk: int, on: date) -> tuple[Child, str]:
-    """Fetch-and-check in one call: the child and the viewer's standing on the worker's file, or 404."""
-    child = Child.objects.filter(pk=pk, organisation_id=viewer.organisation_id).select_related("worker").first()
-    if child is None:
-        raise Http404("No such child")
-    _, standing = get_person_for(viewer, child.worker_id, on)
-    return child, standing
+def get_child_for(viewer: Person | Viewer, pk: int, on: date) -> tuple[Child, str]:
+    """Fetch-and-check in one call: the child and the viewer's standing on the worker's file
+    for case supervision, or 404 (oversight.access.policy)."""
+    return policy.get_child_for(viewer, pk, on)
 
 
-def get_case_review_for(viewer: Person, pk: int, on: date) -> tuple[CaseReview, str]:
+def get_case_review_for(viewer: Person | Viewer, pk: int, on: date, action: str = "view") -> tuple[CaseReview, str]:
     """Fetch-and-check in one call: the case review and the viewer's standing, or 404."""
-    review = (
-        CaseReview.objects.filter(pk=pk, child__organisation_id=viewer.organisation_id)
-        .select_related("child__worker", "child__organisation", "by", "recorded_by", "session")
-        .first()
-    )
-    if review is None:
-        raise Http404("No such case review")
-    _, standing = get_person_for(viewer, review.child.worker_id, on)
-    return review, standing
+    return policy.get_case_review_for(viewer, pk, on, action)
 
 
 def direction_due(review: CaseReview) -> date | None:
@@ -92,11 +76,13 @@ def direction_due(review: CaseReview) -> date | None:
 
 
 @login_required
+@policy.asks_purpose
 def caseload(request: HttpRequest, pk: int) -> HttpResponse:
     """A worker's children by case-system ID and status, with what each child's case review owes."""
-    me = current_person(request)
-    today = timezone.localdate()
-    worker, standing = get_person_for(me, pk, today)
+    viewer = policy.current_viewer(request)
+    me = viewer.person
+    today = viewer.on
+    worker, standing = policy.get_person_for(viewer, pk, today, kind=CASE)
     obligations = obligations_for(worker.organisation, today)
     by_id = {
         ob["id"]: {**explain(obligations, ob), "due_date": date.fromisoformat(ob["due"]) if ob.get("due") else None}
@@ -125,7 +111,7 @@ def caseload(request: HttpRequest, pk: int) -> HttpResponse:
             "standing": standing,
             "rows": rows,
             "pack": worker.organisation.pack,
-            "can_record": standing == "supervisor" and supervises_cases(me, worker, today),
+            "can_record": me is not None and standing == "supervisor" and supervises_cases(me, worker, today),
         },
     )
 
@@ -223,13 +209,17 @@ class MarkEnteredForm(forms.Form):
 
 
 @login_required
+@policy.asks_purpose
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The case direction, its deadline from the pack, and whoever entered it on the child's record."""
-    me = current_person(request)
-    today = timezone.localdate()
-    review, standing = get_case_review_for(me, pk, today)
+    viewer = policy.current_viewer(request)
+    me = viewer.person
+    today = viewer.on
+    review, standing = get_case_review_for(viewer, pk, today)
     form = MarkEnteredForm(posted(request), initial={"on": today}, today=today)
     if request.method == "POST":
+        if me is None or not policy.may(viewer, "edit", review):
+            raise Http404("No such case review")
         if review.direction_recorded is not None:
             messages.error(
                 request,
@@ -262,6 +252,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "due": due,
             "late": due is not None and (review.direction_recorded or today) > due,
             "form": form,
+            "can_mark": policy.may(viewer, "edit", review),
+            "can_export": policy.may(viewer, "export", review),
         },
     )
 
@@ -285,8 +277,9 @@ def _filename(review: CaseReview, extension: str) -> str:
 
 
 def _export(request: HttpRequest, pk: int, extension: str) -> tuple[CaseReview, dict[str, Any]]:
-    me = current_person(request)
-    review, standing = get_case_review_for(me, pk, timezone.localdate())
+    viewer = policy.current_viewer(request)
+    me = viewer.person
+    review, standing = get_case_review_for(viewer, pk, viewer.on, "export")
     audit_event(
         actor=me,
         action="case_note.export",

@@ -10,6 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from oversight.access import policy
+from oversight.access.reach import CASE, OVERSIGHT
+from oversight.access.standings import person_standing
 from oversight.audit.services import audit_event
 from oversight.compliance.selectors import obligations_for
 from oversight.records.models import Record
@@ -84,6 +87,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """My supervision: what is due for me and for the people I supervise."""
     me = current_person(request)
     today = timezone.localdate()
+    sessions_seen = policy.visible(me, "session")
     apply_deemed_agreements(organisation_id=me.organisation_id, today=today)
     obligations = obligations_for(me.organisation, today)
     supervisees = [p for p in visible_people(me, today).select_related("team") if p.pk != me.pk]
@@ -125,12 +129,14 @@ def home(request: HttpRequest) -> HttpResponse:
             "session"
         ),
         "to_finish": Record.objects.filter(
-            status__in=[Record.Status.DRAFT, Record.Status.AGREED, Record.Status.DISPUTED], session__supervisor=me
+            status__in=[Record.Status.DRAFT, Record.Status.AGREED, Record.Status.DISPUTED],
+            session__supervisor=me,
+            session__in=sessions_seen,  # not a previous supervisor's, once the relationship has ended
         )
         .select_related("session__supervisee")
         .order_by("session__date")[:30],
         "upcoming": Session.objects.filter(status=Session.Status.PLANNED, date__gte=today)
-        .filter(supervisor=me)
+        .filter(supervisor=me, pk__in=sessions_seen.values("pk"))
         .select_related("supervisee")
         .order_by("date")[:10],
         "my_actions": open_actions_for(me),
@@ -139,31 +145,41 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@policy.asks_purpose
 def person_file(request: HttpRequest, pk: int) -> HttpResponse:
-    """A supervisee's supervision file: what is owed and why, sessions, records, actions."""
-    me = current_person(request)
-    today = timezone.localdate()
-    subject, standing = get_person_for(me, pk, today)
+    """A supervisee's supervision file: what is owed and why, sessions, records, actions.
+    Sessions, records and actions are those the viewer may read: a supervisor for some kinds
+    only sees those kinds (oversight.access.policy)."""
+    viewer = policy.current_viewer(request)
+    today = viewer.on
+    subject, standing = get_person_for(viewer, pk, today)
     obligations = obligations_for(subject.organisation, today)
     items = sorted(
         (explain(obligations, ob) for ob in obligations.for_person(subject)),
         key=lambda ob: (not ob["is_open"], ob.get("due") or "9999", ob["id"]),
     )
+    seen = policy.visible(viewer, "session")
     sessions = (
-        Session.objects.filter(organisation=subject.organisation)
-        .filter(supervisee=subject)
+        seen.filter(organisation=subject.organisation, supervisee=subject)
         .select_related("supervisor", "record")
         .order_by("-date")[:40]
     )
-    group_sessions = subject.group_sessions.select_related("supervisor").order_by("-date")[:10]
-    audit_event(
-        actor=me, action="person_file.view", obj=subject, organisation_id=subject.organisation_id, acting_as=standing
-    )
+    group_sessions = seen.filter(attendees=subject).select_related("supervisor").order_by("-date")[:10]
+    readable_records = set(policy.visible(viewer, "record").filter(session__in=seen).values_list("pk", flat=True))
+    if standing not in OVERSIGHT:  # oversight reads are logged, with their purpose, by the policy
+        audit_event(
+            actor=viewer.person,
+            action="person_file.view",
+            obj=subject,
+            organisation_id=subject.organisation_id,
+            acting_as=standing,
+        )
+    reads_cases = person_standing(viewer, subject, CASE) is not None
     return render(
         request,
         "people/person_file.html",
         {
-            "me": me,
+            "me": viewer.person or viewer,
             "subject": subject,
             "standing": standing,
             "open_items": [ob for ob in items if ob["is_open"]],
@@ -171,9 +187,14 @@ def person_file(request: HttpRequest, pk: int) -> HttpResponse:
             "relationships": Relationship.objects.filter(supervisee=subject).select_related("supervisor"),
             "sessions": sessions,
             "group_sessions": group_sessions,
-            "actions": open_actions_for(subject),
-            "children": subject.caseload.order_by("case_id"),
+            "actions": [a for a in open_actions_for(subject) if a.record_id in readable_records],
+            "children": subject.caseload.order_by("case_id") if reads_cases else [],
             "can_schedule": standing in ("supervisor", "line management"),
+            "readable_agreements": set(
+                policy.visible(viewer, "agreement")
+                .filter(relationship__supervisee=subject)
+                .values_list("pk", flat=True)
+            ),
         },
     )
 

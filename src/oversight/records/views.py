@@ -5,15 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from oversight.access import policy
+from oversight.access.reach import Viewer
 from oversight.errors import ServiceError
 from oversight.forms import GovukDateField, govukify
 from oversight.people.models import Person
-from oversight.people.views import current_person
-from oversight.sessions.views import get_session_for
 
 from .models import Action, Record
 from .services import (
@@ -44,19 +44,18 @@ class ActionForm(forms.Form):
         govukify(self)
 
 
-def _record_for(me: Person, pk: int) -> tuple[Record, str]:
-    record = Record.objects.filter(pk=pk, session__organisation_id=me.organisation_id).select_related("session").first()
-    if record is None:
-        raise Http404("No such record")
-    _, standing = get_session_for(me, record.session_id)
-    return record, standing
+def _record_for(viewer: Person | Viewer, pk: int) -> tuple[Record, str]:
+    """The record and the viewer's standing on its session, or 404 (oversight.access.policy)."""
+    return policy.get_record_for(viewer, pk)
 
 
 @login_required
+@policy.asks_purpose
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    me = current_person(request)
-    record, standing = _record_for(me, pk)
-    apply_deemed_agreements(organisation_id=me.organisation_id, today=timezone.localdate())
+    viewer = policy.current_viewer(request)
+    me = viewer.person  # None for an inspector, who only reads
+    record, standing = _record_for(viewer, pk)
+    apply_deemed_agreements(organisation_id=record.session.organisation_id, today=timezone.localdate())
     record.refresh_from_db()
     session = record.session
     pack = session.organisation.pack
@@ -96,7 +95,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 record = record_escalate(record=record, by=me)
                 messages.success(request, f"The disagreement has gone to {record.escalated_to.name}.")  # type: ignore[union-attr]
                 return redirect("records:detail", pk=pk)
-            if step == "resolve" and record.escalated_to_id == me.pk:
+            if step == "resolve" and me is not None and record.escalated_to_id == me.pk:
                 record_resolve_escalation(record=record, by=me, outcome=request.POST.get("outcome", ""))
                 messages.success(request, "The outcome is recorded on the record.")
                 return redirect("records:detail", pk=pk)
@@ -135,7 +134,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             if exc.field in ("view", "reason", "text"):
                 errors[-1] = exc.message
 
-    confidential_ok = standing in ("supervisor", "supervisee")
+    confidential_ok = policy.may(viewer, "view_confidential", record)
     sections = [
         {
             "id": s.id,
@@ -149,7 +148,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for s in (template.sections if template else [])
     ]
-    agenda = [a for a in open_actions_for(session.supervisee) if a.record_id != record.pk] if session.supervisee else []
+    readable = set(
+        policy.visible(viewer, "record").filter(session__supervisee=session.supervisee_id).values_list("pk", flat=True)
+    )
+    agenda = (
+        [a for a in open_actions_for(session.supervisee) if a.record_id != record.pk and a.record_id in readable]
+        if session.supervisee
+        else []
+    )
     next_booking = None
     if standing == "supervisor" and session.supervisee and record.status != Record.Status.DRAFT:
         from oversight.compliance.selectors import obligations_for
@@ -184,5 +190,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "supervisee_name": session.supervisee.name if session.supervisee else "the group",
             "next_booking": next_booking,
             "me": me,
+            "can_add": policy.may(viewer, "add", record),
+            "has_confidential": any(s["confidential"] for s in sections),
+            "can_consent": policy.may(viewer, "consent", record) and any(s["confidential"] for s in sections),
+            "can_override": any(s["hidden"] for s in sections) and policy.may(viewer, "override", record),
         },
     )

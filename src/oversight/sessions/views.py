@@ -12,9 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from oversight.access import policy
+from oversight.access.reach import Viewer
 from oversight.errors import ServiceError
 from oversight.forms import GovukDateField, apply_service_error, govukify
-from oversight.people.access import acting_as, visible_people
+from oversight.people.access import visible_people
 from oversight.people.models import Person
 from oversight.people.views import current_person
 
@@ -22,25 +24,10 @@ from .models import Session
 from .services import rearrange_deadline, session_cancel, session_hold, session_move, session_schedule
 
 
-def get_session_for(viewer: Person, pk: int) -> tuple[Session, str]:
-    """The session and the viewer's standing, or 404 for anyone without one."""
-    session = (
-        Session.objects.filter(pk=pk, organisation_id=viewer.organisation_id)
-        .select_related("supervisor", "supervisee", "organisation")
-        .first()
-    )
-    if session is None:
-        raise Http404("No such session")
-    today = timezone.localdate()
-    if session.supervisor_id == viewer.pk:
-        return session, "supervisor"
-    people = [session.supervisee] if session.supervisee_id else list(session.attendees.all())
-    if viewer in people:
-        return session, "supervisee"
-    standing = acting_as(viewer, session.supervisor, today)
-    if standing in ("line management",) or any(acting_as(viewer, p, today) == "line management" for p in people):
-        return session, "line management"
-    raise Http404("No such session")
+def get_session_for(viewer: Person | Viewer, pk: int) -> tuple[Session, str]:
+    """The session and the viewer's standing ('supervisor' who leads it, 'supervisee', or a
+    read-only standing), or 404 for anyone without one (oversight.access.policy)."""
+    return policy.get_session_for(viewer, pk)
 
 
 class ScheduleForm(forms.Form):
@@ -135,9 +122,9 @@ class MoveForm(forms.Form):
 
 
 @login_required
+@policy.asks_purpose
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    me = current_person(request)
-    session, standing = get_session_for(me, pk)
+    session, standing = get_session_for(policy.current_viewer(request), pk)
     return render(
         request,
         "sessions/detail.html",

@@ -19,9 +19,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from oversight.access import policy, standings
+from oversight.access.reach import Viewer
 from oversight.errors import ServiceError
 from oversight.forms import apply_service_error
-from oversight.people.access import acting_as
 from oversight.people.models import Person
 from oversight.people.views import current_person
 
@@ -36,50 +37,21 @@ PARTY_LABELS: dict[str, str] = {
 }
 
 
-def relationship_standing(viewer: Person, relationship: Relationship, today: date) -> str | None:
-    """Why ``viewer`` may see this relationship's agreements: 'supervisee', 'supervisor',
-    'line manager' (delegated sign-off) or 'line management'; None for anyone else."""
-    if viewer.organisation_id != relationship.organisation_id:
-        return None
-    supervisee = relationship.supervisee
-    if viewer.pk == supervisee.pk:
-        return "supervisee"
-    if viewer.pk == relationship.supervisor_id:
-        lasting = relationship.end is None or relationship.end >= today
-        return "supervisor" if lasting else None
-    if relationship.delegated and viewer.pk == supervisee.line_manager_id:
-        return "line manager"
-    if acting_as(viewer, supervisee, today) is None:
-        return None
-    if any(manager.pk == viewer.pk for manager in relationship.supervisor.managers_above()):
-        return "line management"
-    return None
+def relationship_standing(viewer: Person | Viewer, relationship: Relationship, today: date) -> str | None:
+    """Why ``viewer`` may see this relationship's agreements: 'supervisee', 'supervisor' (while
+    it lasts), 'line manager' (delegated sign-off), 'line management', or a read-only standing
+    from outside the relationship; None for anyone else (oversight.access.policy)."""
+    return standings.relationship_standing(Viewer.of(viewer, today), relationship)
 
 
-def get_relationship_for(viewer: Person, pk: int, today: date) -> tuple[Relationship, str]:
+def get_relationship_for(viewer: Person | Viewer, pk: int, today: date) -> tuple[Relationship, str]:
     """Fetch-and-check in one call: the relationship and the viewer's standing, or 404."""
-    relationship = (
-        Relationship.objects.filter(pk=pk, organisation_id=viewer.organisation_id)
-        .select_related("supervisor", "supervisee", "organisation")
-        .first()
-    )
-    standing = relationship_standing(viewer, relationship, today) if relationship is not None else None
-    if relationship is None or standing is None:
-        raise Http404("No such relationship")
-    return relationship, standing
+    return policy.get_relationship_for(viewer, pk, today)
 
 
-def get_agreement_for(viewer: Person, pk: int, today: date) -> tuple[Agreement, str]:
+def get_agreement_for(viewer: Person | Viewer, pk: int, today: date) -> tuple[Agreement, str]:
     """Fetch-and-check in one call: the agreement and the viewer's standing, or 404."""
-    agreement = (
-        Agreement.objects.filter(pk=pk, relationship__organisation_id=viewer.organisation_id)
-        .select_related("relationship__supervisor", "relationship__supervisee", "relationship__organisation")
-        .first()
-    )
-    standing = relationship_standing(viewer, agreement.relationship, today) if agreement is not None else None
-    if agreement is None or standing is None:
-        raise Http404("No such agreement")
-    return agreement, standing
+    return policy.get_agreement_for(viewer, pk, today)
 
 
 def signing_parties(relationship: Relationship) -> list[str]:
@@ -91,8 +63,10 @@ def signing_parties(relationship: Relationship) -> list[str]:
     return parties
 
 
-def party_of(viewer: Person, relationship: Relationship) -> str | None:
+def party_of(viewer: Person | None, relationship: Relationship) -> str | None:
     """The party ``viewer`` signs as on this relationship's agreement, or None."""
+    if viewer is None:
+        return None
     if viewer.pk == relationship.supervisor_id:
         return AgreementSignature.Party.SUPERVISOR.value
     if viewer.pk == relationship.supervisee_id:
@@ -151,12 +125,15 @@ def agreement_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _agreement_context(agreement: Agreement, standing: str, me: Person, today: date) -> dict[str, Any]:
+def _agreement_context(
+    agreement: Agreement, standing: str, me: Person | None, today: date, viewer: Viewer | None = None
+) -> dict[str, Any]:
     relationship = agreement.relationship
     pack = relationship.organisation.pack
     template = pack.template(agreement.template_id)
     signatures = {s.party: s for s in agreement.signatures.select_related("person")}
-    confidential_ok = standing in ("supervisor", "supervisee")
+    who = viewer if viewer is not None else Viewer.of(me, today) if me is not None else None
+    confidential_ok = who is not None and policy.may(who, "view_confidential", agreement)
     sections = [
         {
             "title": section.title,
@@ -204,11 +181,15 @@ def _agreement_context(agreement: Agreement, standing: str, me: Person, today: d
 
 
 @login_required
+@policy.asks_purpose
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    me = current_person(request)
-    today = timezone.localdate()
-    agreement, standing = get_agreement_for(me, pk, today)
-    return render(request, "supervision/agreement_detail.html", _agreement_context(agreement, standing, me, today))
+    viewer = policy.current_viewer(request)
+    agreement, standing = get_agreement_for(viewer, pk, viewer.on)
+    return render(
+        request,
+        "supervision/agreement_detail.html",
+        _agreement_context(agreement, standing, viewer.person, viewer.on, viewer),
+    )
 
 
 @login_required
