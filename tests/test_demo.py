@@ -66,3 +66,10 @@ def test_demo_authorities(capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     call_command("audit", "verify")
     assert capsys.readouterr().out.startswith("OK:")
+
+    # retention on the demo: the leavers past their period, and the one under legal hold apart
+    call_command("retention", "--dry-run", "--today", "2026-11-20", "--organisation", "leeds")
+    out = capsys.readouterr().out
+    to_delete, _, held = out.partition("under legal hold")
+    assert "LEEDS-900" in to_delete and "LEEDS-901" not in to_delete
+    assert "LEEDS-901" in held

@@ -262,6 +262,10 @@ def _build(pack_id: str, name: str, slug: str, today: date, rng: random.Random) 
                 )  # type: ignore[arg-type]
                 session_hold(session=session, by=person.line_manager, today=today)  # type: ignore[arg-type]
 
+    # leavers past the council's retention period, one of them under a legal hold
+    if pack.retention:
+        _leavers(org, pack, sm, today)
+
     # children and case reviews
     n = 0
     for person in people.values():
@@ -296,6 +300,34 @@ def _build(pack_id: str, name: str, slug: str, today: date, rng: random.Random) 
                     )  # type: ignore[arg-type]
                 day += timedelta(days=rng.randint(25, 80))
     return org
+
+
+def _leavers(org: Organisation, pack: Any, manager: Person, today: date) -> None:
+    """Two former workers who left longer ago than the pack keeps files (Leeds 4.15: 6 years;
+    Buckinghamshire: 7), each with a supervision file; one is under a legal hold."""
+    from oversight.people.services import person_record_leaving
+    from oversight.retention.services import legal_hold_place
+
+    keep_years = max(rule.keep.years or 0 for rule in pack.retention)
+    for n, (name, hold) in enumerate([("Former Worker", False), ("Former Colleague", True)]):
+        left = date(today.year - keep_years - 1, 3, 31)
+        started = date(left.year - 4, 9, 1)
+        person = Person.objects.create(
+            organisation=org,
+            staff_id=f"{org.slug.upper()}-90{n}",
+            name=name,
+            role="social_worker",
+            started=started,
+            line_manager=manager,
+        )
+        rel = relationship_start(organisation=org, by=manager, supervisor=manager, supervisee=person, start=started)
+        agreement = agreement_create(relationship=rel, by=manager, content={})
+        signed = datetime.combine(started + timedelta(days=10), time(10), tzinfo=timezone.get_current_timezone())
+        agreement_sign(agreement=agreement, by=manager, at=signed)
+        agreement_sign(agreement=agreement, by=person, at=signed)
+        person_record_leaving(person=person, by=manager, left=left)
+        if hold:
+            legal_hold_place(person=person, by=manager, reason="Employment tribunal claim: keep until it concludes.")
 
 
 def _one_session(

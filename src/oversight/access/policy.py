@@ -140,16 +140,17 @@ def _organisation_id(obj: Any) -> int | None:
 
 
 def check(viewer: Viewer, obj: Any, action: str = "view", *, standing: str | None = None) -> str:
-    """The viewer's standing on ``obj`` if they may do ``action`` to it, else 404. An
-    oversight read from a page states its purpose and is logged."""
+    """The viewer's standing on ``obj`` if they may do ``action`` to it, else 404. Every read
+    from a page is logged; an oversight read (QA, HR, inspector, investigator) states its purpose."""
     if obj is None:
         raise Http404("Not found")
     standing = standing if standing is not None else standing_of(viewer, obj)
     if standing is None or (action != "view" and not may(viewer, action, obj)):
         raise Http404("Not found")
-    if viewer.interactive and standing in OVERSIGHT:
+    if viewer.interactive:
+        # Every read from a page is logged (issue 4); oversight readers also state a purpose.
         subject = subject_of(obj)
-        purpose = viewer.purpose_for(subject, standing) if subject is not None else ""
+        purpose = viewer.purpose_for(subject, standing) if subject is not None and standing in OVERSIGHT else ""
         kind = KIND_OF[type(obj).__name__]
         if viewer.first_time(kind, action, obj.pk):
             audit_event(

@@ -11,9 +11,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from oversight.access import policy
-from oversight.access.reach import CASE, OVERSIGHT
+from oversight.access.reach import CASE
 from oversight.access.standings import person_standing
-from oversight.audit.services import audit_event
 from oversight.compliance.selectors import obligations_for
 from oversight.records.models import Record
 from oversight.records.services import apply_deemed_agreements, open_actions_for
@@ -166,14 +165,7 @@ def person_file(request: HttpRequest, pk: int) -> HttpResponse:
     )
     group_sessions = seen.filter(attendees=subject).select_related("supervisor").order_by("-date")[:10]
     readable_records = set(policy.visible(viewer, "record").filter(session__in=seen).values_list("pk", flat=True))
-    if standing not in OVERSIGHT:  # oversight reads are logged, with their purpose, by the policy
-        audit_event(
-            actor=viewer.person,
-            action="person_file.view",
-            obj=subject,
-            organisation_id=subject.organisation_id,
-            acting_as=standing,
-        )
+    # the read is logged by the policy (oversight.access.policy.check), with the purpose where one is asked
     reads_cases = person_standing(viewer, subject, CASE) is not None
     return render(
         request,
