@@ -296,8 +296,11 @@ def test_on_the_demo_a_leaver_is_listed_and_a_bundle_takes_under_5_seconds(tmp_p
     call_command("retention", "--dry-run", "--today", today.isoformat(), stdout=out)
     output = out.getvalue()
     assert "LEEDS-1013  left 2019-11-20  due 2025-11-20  rule leeds.retention.supervision_file" in output
-    assert "Past their period, to be deleted: 1" in output
-    assert "under legal hold (not deleted): 0" in output
+    # the demo's own two former workers: one to delete, one under legal hold
+    assert "Past their period, to be deleted: 2" in output
+    assert "under legal hold (not deleted): 1" in output
+    to_delete, _, held = output.partition("under legal hold")
+    assert "LEEDS-900" in to_delete and "LEEDS-901" in held and "LEEDS-901" not in to_delete
 
     began = time.perf_counter()
     result = sar("LEEDS-1003", "--out", str(tmp_path), "--received", today.isoformat())
