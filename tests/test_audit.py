@@ -518,3 +518,10 @@ def test_my_file_needs_a_sign_in_and_a_staff_record(cast: Cast) -> None:
     stranger = Client()
     stranger.force_login(get_user_model().objects.create_user(username="nobody"))
     assert stranger.get("/audit/my-file/").status_code == 404
+
+
+def test_a_read_through_a_page_records_where_it_came_from(cast: Cast) -> None:
+    client_for(cast.theo).get(f"/people/{cast.sally.pk}/", REMOTE_ADDR="203.0.113.9")
+    event = AuditEvent.objects.filter(action="person_file.view").latest("seq")
+    assert event.source_ip == "203.0.113.9"
+    assert event.acting_as == "supervisor"

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from oversight.audit.models import AuditEvent
 from oversight.cases.models import CaseReview, Child
@@ -380,8 +381,16 @@ def test_an_unknown_organisation_is_refused() -> None:
 
 
 def _client(person: Person, *, staff: bool) -> Client:
-    user = get_user_model().objects.create_user(username=f"u{person.pk}", password="x", is_staff=staff)
+    """Signed in as ``person``; with ``staff``, holding the HR capability that retention and subject access ask for."""
+    from oversight.access.models import StaffCapability
+
+    user = get_user_model().objects.create_user(username=f"u{person.pk}", password="x")
     Person.objects.filter(pk=person.pk).update(user=user)
+    if staff:
+        StaffCapability.objects.create(
+            organisation_id=person.organisation_id, person=person, capability="hr", reason="HR officer (test)",
+            created=timezone.now() - timedelta(days=1),
+        )
     client = Client()
     client.force_login(user)
     return client

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "oversight.audit.context.SourceAddressMiddleware",  # the audit trail's "from where"
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a second factor in this session
     "oversight.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
+from .context import current_source_ip
 from .models import GENESIS_HASH, AuditEvent
 
 # pg_advisory_xact_lock key that serialises appends to the chain on PostgreSQL
@@ -76,7 +77,7 @@ def audit_event(
         object_label=_fit(str(obj), "object_label"),
         outcome=_fit(outcome, "outcome"),
         purpose=_fit(purpose, "purpose"),
-        source_ip=_fit(source_ip, "source_ip"),
+        source_ip=_fit(source_ip or current_source_ip.get(), "source_ip"),
         detail=json.loads(json.dumps(detail or {}), parse_float=_refuse_float),
     )
     with transaction.atomic(using=using):
