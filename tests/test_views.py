@@ -161,9 +161,8 @@ def test_cancel_shows_the_rearrange_deadline(cast: Cast) -> None:
     assert Session.objects.get().status == "cancelled"
 
 
-def test_disagreement_escalates_to_the_supervisors_line_manager_who_records_the_outcome(cast: Cast) -> None:
-    theo, sally, maria = client_for(cast.theo), client_for(cast.sally), client_for(cast.maria)
-    day = timezone.localdate() - timedelta(days=2)
+def book_and_hold(theo: Client, cast: Cast, day: date) -> Record:
+    """Theo books a personal session with Sally on ``day`` through the pages, holds it, and gets its record."""
     theo.post(
         "/sessions/new/",
         {
@@ -177,7 +176,13 @@ def test_disagreement_escalates_to_the_supervisors_line_manager_who_records_the_
     )
     session = Session.objects.get()
     theo.post(f"/sessions/{session.pk}/hold/")
-    record = Record.objects.get(session=session)
+    return Record.objects.get(session=session)
+
+
+def test_disagreement_escalates_to_the_supervisors_line_manager_who_records_the_outcome(cast: Cast) -> None:
+    theo, sally, maria = client_for(cast.theo), client_for(cast.sally), client_for(cast.maria)
+    day = timezone.localdate() - timedelta(days=2)
+    record = book_and_hold(theo, cast, day)
     theo.post(f"/records/{record.pk}/", {"step": "share"})
     sally.post(f"/records/{record.pk}/", {"step": "dispute", "view": "Not what I said."})
     page = theo.get(f"/records/{record.pk}/").content.decode()
@@ -195,20 +200,7 @@ def test_disagreement_escalates_to_the_supervisors_line_manager_who_records_the_
 def test_after_sharing_the_record_offers_to_book_the_next_session_on_its_due_date(cast: Cast) -> None:
     theo = client_for(cast.theo)
     day = timezone.localdate() - timedelta(days=2)
-    theo.post(
-        "/sessions/new/",
-        {
-            "kind": "personal",
-            "supervisee": cast.sally.pk,
-            "date_0": day.day,
-            "date_1": day.month,
-            "date_2": day.year,
-            "video": "no",
-        },
-    )
-    session = Session.objects.get()
-    theo.post(f"/sessions/{session.pk}/hold/")
-    record = Record.objects.get(session=session)
+    record = book_and_hold(theo, cast, day)
     theo.post(f"/records/{record.pk}/", {"step": "share"})
     page = theo.get(f"/records/{record.pk}/").content.decode()
     assert "Book the next session" in page
@@ -223,20 +215,7 @@ def test_after_sharing_the_record_offers_to_book_the_next_session_on_its_due_dat
 def test_silence_becomes_agreement_when_leeds_time_runs_out_and_the_record_says_so(cast: Cast) -> None:
     theo = client_for(cast.theo)
     day = timezone.localdate() - timedelta(days=30)  # well past the 5 working days to answer
-    theo.post(
-        "/sessions/new/",
-        {
-            "kind": "personal",
-            "supervisee": cast.sally.pk,
-            "date_0": day.day,
-            "date_1": day.month,
-            "date_2": day.year,
-            "video": "no",
-        },
-    )
-    session = Session.objects.get()
-    theo.post(f"/sessions/{session.pk}/hold/")
-    record = Record.objects.get(session=session)
+    record = book_and_hold(theo, cast, day)
     from oversight.records.services import record_share
 
     record_share(record=record, by=cast.theo, on=day)
