@@ -482,6 +482,7 @@ def build_probes(w: World) -> list[Probe]:
     # Pages that belong to no file: open to all, and never a marker (the global scan).
     add(Probe("start", "public", "view", "get", "/", EVERYONE, EVERYONE, "page", public=True))
     add(Probe("policies:list", "public", "view", "get", "/policies/", EVERYONE, EVERYONE, "page", public=True))
+    add(Probe("policies:compare", "public", "view", "get", "/policies/compare/?packs=leeds-2023&packs=lambeth-2021", EVERYONE, EVERYONE, "page", public=True))
     add(Probe("policies:detail", "public", "view", "get", "/policies/lambeth-2021/", EVERYONE, EVERYONE, "page", public=True))
 
     # Sally's file.
@@ -678,6 +679,7 @@ URL_TABLE: dict[str, str] = {
     "start": "public",
     "home": "Sally's file (list)",
     "policies:list": "public",
+    "policies:compare": "public",
     "policies:detail": "public",
     "people:file": "Sally's and Lena's files; the sessions, records and agreements listed in them",
     "staff:new": "staff records (edit)",
