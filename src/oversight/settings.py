@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "oversight.cases",
     "oversight.audit",
     "oversight.compliance",
+    "oversight.reminders",
     "rules",
     "oversight.access",
     "oversight.retention",
