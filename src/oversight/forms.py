@@ -6,6 +6,15 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest, QueryDict
+
+DATE_INCOMPLETE = "The date must include a day, month and year"
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST, else None. Not ``request.POST or None``: an empty POST is
+    still a submission, and must show its errors rather than a fresh form."""
+    return request.POST if request.method == "POST" else None
 
 
 class DateInputWidget(forms.MultiWidget):
@@ -24,6 +33,7 @@ class GovukDateField(forms.MultiValueField):
     """Day, month and year boxes (the GOV.UK date input); errors say which part is wrong."""
 
     widget = DateInputWidget
+    default_error_messages = {"incomplete": DATE_INCOMPLETE}
 
     def __init__(self, **kwargs: Any) -> None:
         fields = (forms.CharField(), forms.CharField(), forms.CharField())

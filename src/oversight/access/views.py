@@ -19,10 +19,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from oversight.errors import ServiceError
-from oversight.forms import GovukDateField, apply_service_error, govukify
+from oversight.forms import GovukDateField, apply_service_error, govukify, posted
 from oversight.organisations.models import Organisation
 from oversight.people.models import Person, Service
-from oversight.supervision.forms import posted
 
 from . import policy, services
 from .models import Grant

@@ -26,16 +26,14 @@ from oversight.access.reach import CASE, SUPERVISOR, Viewer
 from oversight.audit.services import audit_event
 from oversight.compliance.selectors import obligations_for
 from oversight.errors import ServiceError
-from oversight.forms import GovukDateField, apply_service_error, govukify
+from oversight.forms import GovukDateField, apply_service_error, govukify, posted
 from oversight.people.models import Person
 from oversight.people.views import current_person, explain
 from oversight.sessions.models import Session
-from oversight.supervision.forms import posted
 
 from .models import CaseReview, Child
 from .services import case_direction_mark_entered, case_review_record
 
-DATE_INCOMPLETE = "The date must include a day, month and year"
 DIRECTION_MAX_CHARS = 20_000
 
 # The case note as a printed page; kept here rather than in a <style> element so that no
@@ -120,7 +118,7 @@ class CaseReviewForm(forms.Form):
     on = GovukDateField(
         label="Date of the case review",
         help_text="For example, 27 3 2026",
-        error_messages={"required": "Enter the date of the case review", "incomplete": DATE_INCOMPLETE},
+        error_messages={"required": "Enter the date of the case review"},
     )
     session = forms.ModelChoiceField(
         label="Discussed in the session (optional)",
@@ -192,7 +190,6 @@ class MarkEnteredForm(forms.Form):
         help_text="For example, 27 3 2026",
         error_messages={
             "required": "Enter the date it was entered on the child's record",
-            "incomplete": DATE_INCOMPLETE,
         },
     )
 

@@ -22,9 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from oversight.errors import ServiceError
-from oversight.forms import GovukDateField, apply_service_error, govukify
+from oversight.forms import GovukDateField, apply_service_error, govukify, posted
 from oversight.policy import clocks
-from oversight.supervision.forms import posted
 from oversight.supervision.models import Relationship
 
 from . import services

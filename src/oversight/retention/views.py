@@ -19,9 +19,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from oversight.errors import ServiceError
-from oversight.forms import GovukDateField, apply_service_error, govukify
+from oversight.forms import GovukDateField, apply_service_error, govukify, posted
 from oversight.people.models import Person
-from oversight.supervision.forms import DATE_INCOMPLETE, posted
 
 from .access import may_manage_retention
 from .models import DeletionMarker, LegalHold, SubjectAccessRequest
@@ -82,7 +81,7 @@ class SubjectAccessForm(forms.Form):
     received_on = GovukDateField(
         label="Date the request was received",
         help_text="For example, 27 3 2026. The deadline is one calendar month from this day.",
-        error_messages={"required": "Enter the date the request was received", "incomplete": DATE_INCOMPLETE},
+        error_messages={"required": "Enter the date the request was received"},
     )
     requested_by = forms.CharField(
         label="Who made the request (optional)",

@@ -7,24 +7,16 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.http import HttpRequest, QueryDict
 
 from oversight.forms import GovukDateField, govukify
 from oversight.people.models import Person
 from oversight.policy.pack import Template
 
 SECTION_MAX_CHARS = 10_000
+
+
 # GovukDateField's own "must include a ..." message is never reached for a part-filled date:
 # Django's MultiValueField stops first with its generic "Enter a complete value.".
-DATE_INCOMPLETE = "The date must include a day, month and year"
-
-
-def posted(request: HttpRequest) -> QueryDict | None:
-    """The form data of a POST, else None. Not ``request.POST or None``: an empty POST is
-    still a submission, and must show its errors rather than a fresh form."""
-    return request.POST if request.method == "POST" else None
-
-
 def writable_sections(template: Template) -> list[Any]:
     """The sections the supervisor writes: all but the signature block, which is signed on the page."""
     return [s for s in template.sections if not s.signature]
@@ -67,7 +59,7 @@ class AgreementReviewForm(forms.Form):
     on = GovukDateField(
         label="Date of the review",
         help_text="For example, 27 3 2026",
-        error_messages={"required": "Enter the date of the review", "incomplete": DATE_INCOMPLETE},
+        error_messages={"required": "Enter the date of the review"},
     )
     notes = forms.CharField(
         label="What changed (optional)",
@@ -101,7 +93,7 @@ class ChangeSupervisorForm(forms.Form):
     on = GovukDateField(
         label="Date the new supervisor starts",
         help_text="The current relationship ends the day before. For example, 27 3 2026",
-        error_messages={"required": "Enter the date the new supervisor starts", "incomplete": DATE_INCOMPLETE},
+        error_messages={"required": "Enter the date the new supervisor starts"},
     )
 
     def __init__(self, *args: Any, colleagues: QuerySet[Person], **kwargs: Any) -> None:

@@ -22,12 +22,12 @@ from django.views.decorators.http import require_POST
 from oversight.access import policy, standings
 from oversight.access.reach import Viewer
 from oversight.errors import ServiceError
-from oversight.forms import apply_service_error
+from oversight.forms import apply_service_error, posted
 from oversight.people.models import Person
 from oversight.people.views import current_person
 
 from . import services
-from .forms import AgreementForm, AgreementReviewForm, ChangeSupervisorForm, posted
+from .forms import AgreementForm, AgreementReviewForm, ChangeSupervisorForm
 from .models import Agreement, AgreementSignature, Relationship
 
 PARTY_LABELS: dict[str, str] = {
