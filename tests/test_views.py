@@ -223,3 +223,9 @@ def test_silence_becomes_agreement_when_leeds_time_runs_out_and_the_record_says_
     assert "agreed by silence" in page
     record.refresh_from_db()
     assert record.status == "agreed" and record.deemed_agreed
+
+
+def test_an_empty_booking_form_shows_its_errors_rather_than_a_fresh_form(cast: Cast) -> None:
+    body = client_for(cast.theo).post("/sessions/new/", {}).content.decode()
+    assert "There is a problem" in body
+    assert Session.objects.count() == 0

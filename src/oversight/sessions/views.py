@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from oversight.access import policy
 from oversight.access.reach import Viewer
 from oversight.errors import ServiceError
-from oversight.forms import GovukDateField, apply_service_error, govukify
+from oversight.forms import GovukDateField, apply_service_error, govukify, posted
 from oversight.people.access import visible_people
 from oversight.people.models import Person
 from oversight.people.views import current_person
@@ -76,7 +76,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
         initial["date"] = date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         pass
-    form = ScheduleForm(request.POST or None, initial=initial, people=people, colleagues=colleagues)
+    form = ScheduleForm(posted(request), initial=initial, people=people, colleagues=colleagues)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -167,7 +167,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     session, standing = get_session_for(me, pk)
     if standing not in ("supervisor", "supervisee"):
         raise Http404("No such session")
-    form = CancelForm(request.POST or None)
+    form = CancelForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             session = session_cancel(
@@ -198,7 +198,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     session, standing = get_session_for(me, pk)
     if standing != "supervisor":
         raise Http404("No such session")
-    form = MoveForm(request.POST or None, initial={"date": session.date, "start_time": session.start_time})
+    form = MoveForm(posted(request), initial={"date": session.date, "start_time": session.start_time})
     if request.method == "POST" and form.is_valid():
         try:
             session_move(
