@@ -657,6 +657,8 @@ def build_probes(w: World) -> list[Probe]:
     add(Probe("records:detail", "lena_record", "view", "get", lrurl, LENA_FILE, LENA_FILE, "read", ("MKR-LENA-RECORD",)))
     add(Probe("records:detail", "lena_record", "edit", "post", lrurl, LENA_FILE, frozenset({"lena"}), "write", data={"step": "addendum", "reason": "Note", "text": "Added"}))
     probes += not_applicable("lena_record", "records:detail", lrurl, LENA_FILE, {"view", "edit"})
+    for module in extra_matrices():
+        probes += module.probes(w)
 
     if not retention_installed():
         return probes
@@ -724,8 +726,26 @@ RETENTION_URL_TABLE: dict[str, str] = {
 }
 
 
+def extra_matrices() -> list[Any]:
+    """The matrix parts of later apps: each ``tests/matrix_<app>.py`` has its own ``URL_TABLE``
+    and ``probes(world) -> list[Probe]``, built from this module's personas and ``Probe``."""
+    import importlib
+    import pkgutil
+
+    import tests
+
+    return [
+        importlib.import_module(f"tests.{m.name}")
+        for m in sorted(pkgutil.iter_modules(tests.__path__), key=lambda m: m.name)
+        if m.name.startswith("matrix_")
+    ]
+
+
 def url_table() -> dict[str, str]:
-    return {**URL_TABLE, **RETENTION_URL_TABLE} if retention_installed() else URL_TABLE
+    table = {**URL_TABLE, **RETENTION_URL_TABLE} if retention_installed() else dict(URL_TABLE)
+    for module in extra_matrices():
+        table.update(module.URL_TABLE)
+    return table
 
 
 # Sign-in, the admin site and static files are not supervision content.
