@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from oversight.cases.models import Child
 from oversight.cases.services import case_direction_mark_entered, case_review_record
+from oversight.compliance.store import refresh_organisation
 from oversight.organisations.models import Organisation
 from oversight.people.models import AsyeReview, HoursWorked, Person, Service, Team
 from oversight.policy.engine import interval_for, rules_for
@@ -128,7 +129,9 @@ def load_demo(*, today: date | None = None, seed: int = 7, only: tuple[str, ...]
         if (only and pack_id not in only) or Organisation.objects.filter(slug=slug).exists():
             continue
         with transaction.atomic():
-            created.append(_build(pack_id, name, slug, today, random.Random(f"{seed}-{slug}")))
+            org = _build(pack_id, name, slug, today, random.Random(f"{seed}-{slug}"))
+            refresh_organisation(org, today)  # the obligation store, which the pages read
+            created.append(org)
     return created
 
 

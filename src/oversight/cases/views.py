@@ -24,7 +24,7 @@ from django.utils import timezone
 from oversight.access import policy, standings
 from oversight.access.reach import CASE, SUPERVISOR, Viewer
 from oversight.audit.services import audit_event
-from oversight.compliance.selectors import obligations_for
+from oversight.compliance.selectors import stored_obligations
 from oversight.errors import ServiceError
 from oversight.forms import GovukDateField, apply_service_error, govukify, posted
 from oversight.people.models import Person
@@ -81,7 +81,9 @@ def caseload(request: HttpRequest, pk: int) -> HttpResponse:
     me = viewer.person
     today = viewer.on
     worker, standing = policy.get_person_for(viewer, pk, today, kind=CASE)
-    obligations = obligations_for(worker.organisation, today)
+    obligations = stored_obligations(
+        worker.organisation, today, kinds=("case_review", "case_direction"), children_of=worker.pk
+    )
     by_id = {
         ob["id"]: {**explain(obligations, ob), "due_date": date.fromisoformat(ob["due"]) if ob.get("due") else None}
         for ob in obligations.items

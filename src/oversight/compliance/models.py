@@ -30,9 +30,7 @@ OVERDUE_STATUSES = ("overdue",)
 class ObligationQuerySet(models.QuerySet["Obligation"]):
     def overdue_on(self, today: date) -> ObligationQuerySet:
         """Not done and past due on ``today``, including rows computed before they fell due."""
-        return self.filter(
-            Q(status__in=OVERDUE_STATUSES) | Q(status__in=OPEN_STATUSES, due__lt=today)
-        )
+        return self.filter(Q(status__in=OVERDUE_STATUSES) | Q(status__in=OPEN_STATUSES, due__lt=today))
 
     def open_on(self, today: date) -> ObligationQuerySet:
         """Not done and not yet due on ``today``."""
@@ -61,6 +59,10 @@ class Obligation(models.Model):
     status = models.CharField(max_length=32)
     detail = models.JSONField(default=dict, blank=True, help_text="The rest of the engine's obligation")
     computed_on = models.DateField()
+    # Whose data the obligation is computed from, for incremental refresh
+    # (``oversight.compliance.store.refresh_people``): the person it concerns, the
+    # supervisor for a ratio or a group session's record, the child's worker for a case direction.
+    owner = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
 
     objects = ObligationQuerySet.as_manager()
 
@@ -70,6 +72,7 @@ class Obligation(models.Model):
             models.Index(fields=["organisation", "kind", "due"]),
             models.Index(fields=["person", "kind"]),
             models.Index(fields=["supervisor", "kind"]),
+            models.Index(fields=["organisation", "owner"]),
         ]
 
     def __str__(self) -> str:
@@ -90,7 +93,8 @@ class SupervisionHeld(models.Model):
     rule = models.CharField(max_length=100)
     source = models.CharField(max_length=200)
     held = models.DateField()
-    due = models.DateField()
+    # None when an hours-based rule's threshold had not been reached (which is on time).
+    due = models.DateField(null=True, blank=True)
     on_time = models.BooleanField()
 
     class Meta:
@@ -99,3 +103,20 @@ class SupervisionHeld(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.session_kind} {self.held} ({'on time' if self.on_time else 'late'})"
+
+
+class StoreRefresh(models.Model):
+    """When an organisation's store was last recomputed in full, and as of which day.
+
+    No row: never refreshed (readers populate it first). ``as_of`` older than today:
+    statuses have moved with the calendar, so readers recompute in full before reading;
+    the event hooks only refresh people of a store that is current.
+    """
+
+    organisation = models.OneToOneField(Organisation, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    as_of = models.DateField()
+    refreshed_at = models.DateTimeField()
+    obligations = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} as of {self.as_of}"

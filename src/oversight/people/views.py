@@ -13,7 +13,7 @@ from django.utils import timezone
 from oversight.access import policy
 from oversight.access.reach import CASE
 from oversight.access.standings import person_standing
-from oversight.compliance.selectors import obligations_for
+from oversight.compliance.selectors import stored_obligations
 from oversight.records.models import Record
 from oversight.records.services import apply_deemed_agreements, open_actions_for
 from oversight.sessions.models import Session
@@ -88,8 +88,8 @@ def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     sessions_seen = policy.visible(me, "session")
     apply_deemed_agreements(organisation_id=me.organisation_id, today=today)
-    obligations = obligations_for(me.organisation, today)
     supervisees = [p for p in visible_people(me, today).select_related("team") if p.pk != me.pk]
+    obligations = stored_obligations(me.organisation, today, people=[me.pk, *(p.pk for p in supervisees)])
     direct = set(
         Relationship.objects.filter(supervisor=me, start__lte=today)
         .exclude(end__lt=today)
@@ -152,7 +152,7 @@ def person_file(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = policy.current_viewer(request)
     today = viewer.on
     subject, standing = get_person_for(viewer, pk, today)
-    obligations = obligations_for(subject.organisation, today)
+    obligations = stored_obligations(subject.organisation, today, people=[subject.pk])
     items = sorted(
         (explain(obligations, ob) for ob in obligations.for_person(subject)),
         key=lambda ob: (not ob["is_open"], ob.get("due") or "9999", ob["id"]),

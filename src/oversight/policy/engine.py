@@ -142,11 +142,19 @@ class _Index:
         return index
 
 
-def evaluate(scenario: Scenario, pack: PolicyPack) -> dict[str, Any]:
-    """The report of the contract: {"policy", "as_of", "obligations": [...] sorted by id}."""
+def evaluate(scenario: Scenario, pack: PolicyPack, *, timings: bool = False) -> dict[str, Any]:
+    """The report of the contract: {"policy", "as_of", "obligations": [...] sorted by id}.
+
+    With ``timings=True`` (not part of the contract) the report also has "timings": one
+    entry per held supervision session counted in a supervision obligation's ``history``,
+    {"person", "session", "session_kind", "held", "due", "on_time", "rule", "source"},
+    where ``due`` is the date that session was due against the one before it (None while
+    an hours-based rule's threshold was not reached, which is on time).
+    """
     index = _Index.build(scenario)
     obligations: list[Obligation] = []
-    obligations += _obligations_supervision(index, pack)
+    held_timings: list[dict[str, Any]] | None = [] if timings else None
+    obligations += _obligations_supervision(index, pack, held_timings)
     obligations += _obligations_case_review(index, pack)
     obligations += _obligations_agreements(index, pack)
     obligations += _obligations_records(index, pack)
@@ -157,7 +165,27 @@ def evaluate(scenario: Scenario, pack: PolicyPack) -> dict[str, Any]:
     obligations += _obligations_asye_reviews(index, pack)
     obligations += _obligations_absence_cover(index, pack)
     obligations.sort(key=itemgetter("id"))
-    return {"policy": pack.id, "as_of": scenario.as_of.isoformat(), "obligations": obligations}
+    report: dict[str, Any] = {"policy": pack.id, "as_of": scenario.as_of.isoformat(), "obligations": obligations}
+    if held_timings is not None:
+        report["timings"] = held_timings
+    return report
+
+
+def _held_index(scenario: Scenario) -> dict[tuple[str, str], list[tuple[date, str]]]:
+    """(date, session id) of each held session per (participant, kind), by date: the sessions
+    ``_Index.held`` counts, with their ids (built only when timings are asked for)."""
+    as_of = scenario.as_of
+    held: dict[tuple[str, str], list[tuple[date, str]]] = defaultdict(list)
+    for session in scenario.sessions:
+        if session.status == "held" and session.date <= as_of:
+            if session.attendees:
+                for pid in session.participants():
+                    held[(pid, session.kind)].append((session.date, session.id))
+            elif session.supervisee is not None:
+                held[(session.supervisee, session.kind)].append((session.date, session.id))
+    for entries in held.values():
+        entries.sort()  # by date, then id: sessions held on one day are timed in a fixed order
+    return held
 
 
 # --- supervision -----------------------------------------------------------------
@@ -209,9 +237,14 @@ def next_due(rule: SupervisionRule, person: Person, base: date, hours: list[tupl
     return None
 
 
-def _obligations_supervision(index: _Index, pack: PolicyPack) -> list[Obligation]:
+def _obligations_supervision(
+    index: _Index, pack: PolicyPack, held_timings: list[dict[str, Any]] | None = None
+) -> list[Obligation]:
     as_of = index.scenario.as_of
     out: list[Obligation] = []
+    by_participant: dict[tuple[str, str], list[tuple[date, str]]] | None = None
+    if held_timings is not None:
+        by_participant = _held_index(index.scenario)
     for pid, relationships in index.active.items():
         person = index.people[pid]
         rules = rules_for(pack, person, pid in index.case_holders)
@@ -224,11 +257,35 @@ def _obligations_supervision(index: _Index, pack: PolicyPack) -> list[Obligation
             since = held[bisect.bisect_left(held, relationship_start) :]
             late = 0
             previous = relationship_start  # the contract: the first is late against the relationship's start
-            for day in since:
-                due_then = next_due(rule, person, previous, hours)
-                if due_then is not None and day > due_then:
-                    late += 1
-                previous = day
+            if by_participant is None:  # the contract's path, kept as lean as it was
+                for day in since:
+                    due_then = next_due(rule, person, previous, hours)
+                    if due_then is not None and day > due_then:
+                        late += 1
+                    previous = day
+            else:
+                assert held_timings is not None
+                sessions = by_participant.get((pid, kind), [])
+                timed = sessions[len(sessions) - len(since) :]  # the same sessions as ``since``
+                source = pack.cite(rule)
+                for (day, session_id), _same_day in zip(timed, since, strict=True):
+                    due_then = next_due(rule, person, previous, hours)
+                    on_time = due_then is None or day <= due_then
+                    if not on_time:
+                        late += 1
+                    held_timings.append(
+                        {
+                            "person": pid,
+                            "session": session_id,
+                            "session_kind": kind,
+                            "held": _iso(day),
+                            "due": _iso(due_then),
+                            "on_time": on_time,
+                            "rule": rule.id,
+                            "source": source,
+                        }
+                    )
+                    previous = day
             last = held[-1] if held else None
             base = last if last is not None else start
             due = next_due(rule, person, base, hours)

@@ -158,7 +158,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     next_booking = None
     if standing == "supervisor" and session.supervisee and record.status != Record.Status.DRAFT:
-        from oversight.compliance.selectors import obligations_for
+        from oversight.compliance.selectors import stored_obligations
 
         already = (
             session.supervisee.sessions_received.filter(kind=session.kind, status="planned", date__gt=session.date)
@@ -166,8 +166,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             .first()
         )
         if already is None:
-            owed = {ob["id"]: ob for ob in obligations_for(session.organisation, today).items}
-            due = owed.get(f"supervision:{session.kind}:p{session.supervisee_id}", {}).get("due")
+            key = f"supervision:{session.kind}:p{session.supervisee_id}"
+            owed = {ob["id"]: ob for ob in stored_obligations(session.organisation, today, keys=[key]).items}
+            due = owed.get(key, {}).get("due")
             next_booking = {"due": due, "kind": session.kind, "supervisee": session.supervisee_id}
         else:
             next_booking = {"booked": already}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from oversight.compliance.selectors import obligations_for, pid
+from oversight.compliance.selectors import pid, stored_obligations
 from oversight.organisations.models import Organisation
 from oversight.people.models import Person
 from oversight.sessions.models import Session
@@ -60,7 +60,7 @@ def reminders_due(
     ("before due"), or once it is overdue; when it has been overdue for more than
     ``escalate_after_days`` days the supervisor's line manager is told as well.
     """
-    obligations = obligations_for(organisation, today)
+    obligations = stored_obligations(organisation, today)
     people = {pid(p.pk): p for p in Person.objects.filter(organisation=organisation).select_related("line_manager")}
     supervisors_of: dict[str, list[Person]] = defaultdict(list)
     active = Relationship.objects.filter(organisation=organisation, start__lte=today).exclude(end__lt=today)
