@@ -26,6 +26,13 @@ class Child(models.Model):
     allocated = models.DateField()
     review_every_weeks = models.PositiveIntegerField(null=True, blank=True)
     rationale = models.TextField(blank=True)
+    # Dates from the case system's export (oversight.imports): when the worker last saw the
+    # child, the next review of the child's plan, and any other key dates by their export name.
+    last_seen = models.DateField(null=True, blank=True)
+    plan_review = models.DateField(null=True, blank=True, help_text="The next review of the child's plan")
+    key_dates = models.JSONField(
+        default=dict, blank=True, help_text="Other key dates from the case system: {name: 'YYYY-MM-DD'}"
+    )
 
     class Meta:
         ordering = ["case_id"]
