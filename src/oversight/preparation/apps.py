@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PreparationConfig(AppConfig):
+    name = "oversight.preparation"
+    verbose_name = "Pre-supervision pack"
