@@ -100,9 +100,9 @@ def test_an_absent_supervisors_supervisees_and_line_manager_are_told_who_needs_c
     assert sally.why.startswith("leeds.absence_cover, ")
 
 
-def test_the_command_refuses_to_send() -> None:
-    with pytest.raises(CommandError, match="sending reminders is not built yet: use --dry-run") as caught:
-        call_command("remind")
+def test_the_command_refuses_schedule_with_dry_run() -> None:
+    with pytest.raises(CommandError, match="--schedule: cannot be used with --dry-run") as caught:
+        call_command("remind", "--dry-run", "--schedule")
     assert caught.value.returncode == 2
 
 

@@ -11,6 +11,7 @@ from oversight.audit.services import audit_event
 from oversight.errors import ServiceError
 from oversight.organisations.models import Organisation
 from oversight.people.models import Person
+from oversight.reminders.invitations import on_session_change
 
 from .models import Session
 
@@ -76,6 +77,7 @@ def session_schedule(
         if attendees:
             session.attendees.set(attendees)
         audit_event(actor=by, action="session.schedule", obj=session, organisation_id=organisation.pk)
+        on_session_change(session_id=session.pk, day=session.date, change="booked")  # invitation, on commit
     return session
 
 
@@ -103,6 +105,7 @@ def session_move(*, session: Session, by: Person, date: date, start_time: time |
             organisation_id=locked.organisation_id,
             detail={"from": old.isoformat(), "to": date.isoformat()},
         )
+        on_session_change(session_id=locked.pk, day=max(old, date), change="moved")  # invitation, on commit
     return locked
 
 
@@ -148,6 +151,7 @@ def session_cancel(
             organisation_id=locked.organisation_id,
             detail={"reason": reason},
         )
+        on_session_change(session_id=locked.pk, day=locked.date, change="cancelled")  # invitation, on commit
     return locked
 
 
