@@ -86,6 +86,17 @@ INSTALLED_APPS = [
     "rules",
     "oversight.access",
     "oversight.retention",
+    "oversight.dashboards",
+    "oversight.imports",
+    "oversight.preparation",
+    "django_tasks",  # the embedded task runner (reminders): oversight.reminders.tasks
+    "django_tasks_db",
+    # Issue 7: the REST API (oversight.api), its OpenAPI schema and Swagger UI from our own static files
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_filters",
+    "oversight.api",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +139,14 @@ DATABASES = {
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'oversight.sqlite3'}"), conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The server and the task worker write to one SQLite file: take the write lock when a
+    # transaction starts (no deadlock when two read-then-write transactions meet) and wait
+    # for it rather than fail at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    # Write-ahead log (readers never block the writer) and a sync at every commit, so a
+    # commit that returned survives a crash (bench/crash.py kills writers mid-transaction).
+    DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL")
 
 # Argon2id for new and changed passwords; the others only check (and, at sign-in, upgrade)
 # hashes written before Argon2 was first.
@@ -270,3 +289,89 @@ if OIDC_ENABLED:
 
 # Widgets render with the project's templates (the GOV.UK date input).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
+
+# --- Reminders, email and the task runner (README "Reminders, calendars and notifications") -----
+# Tasks run from the database (django-tasks-db): `oversight db_worker` runs them; `make run`
+# starts one beside the server. The daily reminder job re-enqueues itself (oversight.reminders.tasks).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+OVERSIGHT_REMIND_AT_HOUR = env_int("OVERSIGHT_REMIND_AT_HOUR", 7)  # local time of the daily run
+
+# Email through Django's backends: SMTP when EMAIL_HOST is set, else the console (the demo)
+# outside production; production without EMAIL_HOST sends no email (the in-app bell still works).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Oversight <oversight@localhost>")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL: set one at most")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+EMAIL_BACKEND = os.environ.get("OVERSIGHT_EMAIL_BACKEND", EMAIL_BACKEND)
+
+# GOV.UK Notify instead of SMTP for reminder emails, when an API key is given; then a template
+# id per reminder kind is required (each template takes the personalisation fields listed in
+# the README). Calendar invitations carry an .ics file, so they always go by SMTP.
+OVERSIGHT_NOTIFY_API_KEY = os.environ.get("OVERSIGHT_NOTIFY_API_KEY", "")
+OVERSIGHT_NOTIFY_TEMPLATES: dict[str, str] = {}
+if OVERSIGHT_NOTIFY_API_KEY:
+    for _kind in ("before_due", "overdue", "escalated", "needs_cover", "digest"):
+        _template = os.environ.get(f"OVERSIGHT_NOTIFY_TEMPLATE_{_kind.upper()}", "")
+        if not _template:
+            raise ImproperlyConfigured(
+                f"OVERSIGHT_NOTIFY_TEMPLATE_{_kind.upper()} is not set (needed with OVERSIGHT_NOTIFY_API_KEY)"
+            )
+        OVERSIGHT_NOTIFY_TEMPLATES[_kind] = _template
+
+# The address of the site, for links in emails and the calendar feed's address.
+OVERSIGHT_SITE_URL = os.environ.get(
+    "OVERSIGHT_SITE_URL",
+    "http://127.0.0.1:8000" if DEBUG or not ALLOWED_HOSTS else f"https://{ALLOWED_HOSTS[0]}",
+).rstrip("/")
+
+# --- The REST API (oversight.api, README "The API") ---------------------------------------------
+# Tokens for integrations (Authorization: Token <key>), the signed-in session with CSRF for the
+# browser. JSON only: the browsable API's pages have inline script, which the CSP forbids.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "oversight.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # checks CSRF on every unsafe method
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["oversight.api.permissions.PolicyPermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "oversight.api.pagination.ApiPagination",
+    "DEFAULT_SCHEMA_CLASS": "oversight.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "oversight.api.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Oversight API",
+    "DESCRIPTION": (
+        "Staff supervision records, read as the access policy allows and changed through the same "
+        "actions as the pages. Authenticate with 'Authorization: Token <key>' (oversight api_token create)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],  # bodies are documented as JSON
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SessionStatus": "oversight.sessions.models.Session.Status",
+        "RecordStatus": "oversight.records.models.Record.Status",
+        "CancelReason": "oversight.sessions.models.Session.Reason",
+        "SessionKind": "oversight.sessions.models.Session.Kind",
+    },
+}

@@ -14,8 +14,13 @@ urlpatterns = [
     path("", include("oversight.audit.urls")),
     path("", include("oversight.supervision.urls")),
     path("", include("oversight.cases.urls")),
+    path("", include("oversight.preparation.urls")),
     path("", include("oversight.access.urls")),
     path("", include("oversight.retention.urls")),
+    path("", include("oversight.imports.urls")),
+    path("", include("oversight.dashboards.urls")),
     path("", include("oversight.accounts.urls")),
+    path("", include("oversight.reminders.urls")),
+    path("api/", include("oversight.api.urls")),
     path("admin/", admin.site.urls),
 ]
