@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,7 +24,9 @@ import pytest
 import schemathesis
 import time_machine
 from django.contrib.auth import get_user_model
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import (
@@ -101,6 +104,22 @@ def _strategy(operation: Any, ids: dict[str, list[int]]) -> Any:
     return st.one_of(*strategies)
 
 
+@pytest.fixture
+def connections_kept_open() -> Iterator[None]:
+    """Keep the test's database connection across requests, as Django's test client does.
+
+    The WSGI handler closes connections it finds inside a transaction at each request's
+    start and end; the test's transaction is one, and on PostgreSQL closing it loses it."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("connections_kept_open")
 def test_the_api_keeps_to_its_schema(capsys: pytest.CaptureFixture[str]) -> None:
     started = time.monotonic()
     with time_machine.travel(NOW, tick=True):

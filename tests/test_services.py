@@ -200,6 +200,9 @@ def test_leeds_silence_becomes_agreement_when_the_time_runs_out(cast: Cast) -> N
     assert record_deem_agreed(record=record, today=date(2026, 2, 27)) is None  # 5 working days: due 27 Feb
     agreed = record_deem_agreed(record=record, today=date(2026, 3, 2))
     assert agreed is not None and agreed.deemed_agreed and agreed.agreed_on == date(2026, 2, 27)
+    # Two page loads at once both saw it shared: the second finds it agreed and does nothing.
+    assert record_deem_agreed(record=record, today=date(2026, 3, 2)) is None
+    assert AuditEvent.objects.filter(action="record.deemed_agreed", object_id=str(record.pk)).count() == 1
 
 
 def test_agreement_signatures_are_acts_with_times_and_a_second_click_does_not_sign_twice(cast: Cast) -> None:

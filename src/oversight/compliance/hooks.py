@@ -33,6 +33,7 @@ class _Pending:
     """What one transaction changed; refreshed once when it commits."""
 
     def __init__(self, using: str) -> None:
+        self.__qualname__ = "oversight.compliance.hooks._Pending"  # Django names a failed robust callback by it
         self.using = using
         self.notes: set[Note] = set()
         self.ran = False

@@ -195,6 +195,7 @@ def refresh_people(organisation: Organisation, person_ids: Iterable[int], as_of:
     (``oversight.compliance.hooks``).
     """
     wanted = set(person_ids)
+    _lock(organisation)  # two transactions refreshing the same people take turns
     people = set(Person.objects.filter(organisation=organisation, pk__in=wanted).values_list("pk", flat=True))
     if not people:
         return 0

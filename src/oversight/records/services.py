@@ -183,7 +183,9 @@ def record_deem_agreed(*, record: Record, today: date) -> Record | None:
     if today <= deadline:
         return None
     with transaction.atomic():
-        locked = _lock(record, (Record.Status.SHARED,), "deemed agreed")
+        locked = Record.objects.select_for_update().select_related("session").filter(pk=record.pk).first()
+        if locked is None or locked.status != Record.Status.SHARED:
+            return None  # answered, or deemed agreed by a page load at the same moment
         locked.status = Record.Status.AGREED
         locked.agreed_on = deadline
         locked.deemed_agreed = True
@@ -312,6 +314,11 @@ def record_resolve_escalation(*, record: Record, by: Person, outcome: str) -> Re
 def apply_deemed_agreements(*, organisation_id: int, today: date) -> int:
     """Records whose answer time has run out under a pack where silence is agreement become
     agreed, and say so. Run when pages that show records load (and by the reminder job)."""
+    from oversight.organisations.models import Organisation
+
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None or not any(r.silence_is_agreement for r in organisation.pack.records):
+        return 0  # the pack never makes silence agreement: nothing to look at
     count = 0
     for record in Record.objects.filter(
         status=Record.Status.SHARED, session__organisation_id=organisation_id
