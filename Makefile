@@ -25,6 +25,10 @@ system-packages:
 run: venv static
 	OVERSIGHT_DEBUG=1 $(BIN)/oversight migrate --noinput
 	OVERSIGHT_DEBUG=1 $(BIN)/oversight load_demo
+	OVERSIGHT_DEBUG=1 $(BIN)/oversight remind --schedule
+	# The task worker (daily reminders, calendar invitations) runs beside the server and stops with it.
+	OVERSIGHT_DEBUG=1 $(BIN)/oversight db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	OVERSIGHT_DEBUG=1 $(BIN)/oversight runserver 127.0.0.1:8000
 
 # The suite on SQLite, then again on PostgreSQL (skipped, saying so, where no server answers).
@@ -45,7 +49,25 @@ lint: venv
 	$(BIN)/ruff check src tests
 
 bench: venv
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/national.py
+	$(BIN)/python bench/load.py
+	$(BIN)/python bench/crash.py
+	$(BIN)/python bench/store.py
+
+# Issue 7, Scale: each part of `make bench` alone (bench/README.md, "Scale").
+.PHONY: bench-national bench-load bench-crash
+bench-national: venv
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/national.py
+
+bench-load: venv
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/load.py
+
+bench-crash: venv
+	$(BIN)/python bench/crash.py
 
 clean:
 	rm -rf $(VENV) oversight.sqlite3 staticfiles .pytest_cache
