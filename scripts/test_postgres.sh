@@ -9,8 +9,12 @@ URL=${OVERSIGHT_TEST_POSTGRES_URL:-postgres://postgres@localhost:5432/oversight}
 if ! "$BIN/python" - "$URL" <<'PY'
 import sys
 import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+# The server, not the named database: pytest-django creates test_<name> from the maintenance one.
+info = conninfo_to_dict(sys.argv[1].replace("postgres://", "postgresql://", 1))
+info["dbname"] = "postgres"
 try:
-    psycopg.connect(sys.argv[1].replace("postgres://", "postgresql://", 1), connect_timeout=5).close()
+    psycopg.connect(make_conninfo(**info), connect_timeout=5).close()
 except Exception as error:  # any failure to connect means: no server to test against
     print(f"PostgreSQL leg SKIPPED: no server answers at {sys.argv[1]} ({error.__class__.__name__}: {error})")
     sys.exit(1)
