@@ -110,7 +110,8 @@ def test_preferences_are_saved_for_me_and_shown_back(cast: Cast) -> None:
         "Leave blank for your council&#x27;s defaults: 7 days before a session is due, 3 days before a record is."
         in page
     )
-    topics = ["records", "agreements", "case_reviews", "asye_reviews", "cover", "escalations", "digest"]  # not sessions
+    # every topic but sessions
+    topics = ["records", "agreements", "case_reviews", "asye_reviews", "cover", "file_clocks", "escalations", "digest"]
     response = sally.post("/reminders/preferences/", {"topics": topics, "ahead_days": "3", "channels": ["in_app"]})
     assert response.status_code == 302
     saved = Preference.objects.get(person=cast.sally)

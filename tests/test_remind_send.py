@@ -267,7 +267,9 @@ def test_managers_get_one_digest_a_week(cast: Cast) -> None:
 
     send(cast, date(2026, 12, 18))  # a Friday
     (digest,) = digests()
-    assert digest.startswith("Weekly digest: 8 things overdue among the people you manage:\n")
+    # 8, and Sally's and Asha's self-care plans (Leeds 4.11: none on their supervision files)
+    assert digest.startswith("Weekly digest: 10 things overdue among the people you manage:\n")
+    assert "- Sally Social's self-care plan was due on 5 February 2026 (316 days overdue)" in digest.splitlines()
     assert f"- {SALLYS} was due on 3 December 2026 (15 days overdue)" in digest.splitlines()
     send(cast, date(2026, 12, 19))  # same week: no second digest
     assert len(digests()) == 1

@@ -5,7 +5,9 @@ attendees ``m2m_changed``); the receivers here (connected in ``apps.py``) note w
 changed, without a query, in one ``_Pending`` per transaction, registered with
 ``transaction.on_commit``. When the transaction commits, the notes are resolved to the
 people whose obligations may have changed and ``store.refresh_people`` runs once per
-organisation. This is the one hook point: the services need not call it.
+organisation. This is the one hook point: the services need not call it, except those of
+apps whose models are not watched here (the file events of
+``oversight.compliance.providers``), which say whose data changed with ``touch_people``.
 
 Only a store that is current (refreshed in full as of today) is kept current this way;
 any other is recomputed in full by the next reader (``store.ensure_current``), which
@@ -78,6 +80,15 @@ def note(notes: Iterable[Note], using: str = DEFAULT_DB_ALIAS) -> None:
     pending.notes.update(notes)
     # robust: the change has committed; a failed refresh is logged, and the next full one mends it
     transaction.on_commit(pending, using=using, robust=True)  # runs now outside a transaction
+
+
+def touch_people(person_ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> None:
+    """Say that these people's own data changed outside the models watched here (their file
+    events: training, observation of their supervision, file audits, self-care plans and
+    reviews, objectives set): their obligations are refreshed when the transaction commits
+    (at once outside one). For the apps behind ``oversight.compliance.providers``; call it in
+    the same transaction as the change."""
+    note([("people", pk) for pk in person_ids], using)
 
 
 def flush_pending(skip: frozenset[int] = frozenset(), using: str = DEFAULT_DB_ALIAS) -> None:

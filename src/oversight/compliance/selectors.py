@@ -25,6 +25,8 @@ from oversight.policy.scenario import check_references, scenario_from_python
 from oversight.sessions.models import Session
 from oversight.supervision.models import Agreement, AgreementReview, AgreementSignature, Relationship
 
+from .providers import file_events_for
+
 
 def pid(person_id: int | None) -> str | None:
     return None if person_id is None else f"p{person_id}"
@@ -37,9 +39,10 @@ def scenario_for(organisation: Organisation, as_of: date, people: Collection[int
     people are computed from (``oversight.compliance.store.owner_of`` names whose each
     obligation is): their own data, their relationships and the people at the other end,
     their sessions (and group sessions led by them or their supervisors), the children they
-    hold with their case reviews, and their supervisors' absences. It also yields some
-    obligations of those other people, computed from partial data: keep only the ones
-    ``owner_of`` gives to ``people``. It is not checked against the pack again.
+    hold with their case reviews, their supervisors' absences, and their own file events
+    (``providers``). It also yields some obligations of those other people, computed from
+    partial data: keep only the ones ``owner_of`` gives to ``people``. It is not checked
+    against the pack again.
     """
     persons = Person.objects.filter(organisation=organisation)
     relationships = Relationship.objects.filter(organisation=organisation)
@@ -193,6 +196,9 @@ def scenario_for(organisation: Organisation, as_of: date, people: Collection[int
             )
         ],
     }
+    file_events = file_events_for(organisation, people)
+    if file_events is not None:  # only when the file is kept here: see ``providers``
+        data["file_events"], data["file_event_kinds"] = file_events
     scenario = scenario_from_python(data)
     if people is None:
         check_references(scenario, organisation.pack)
@@ -259,13 +265,14 @@ def stored_obligations(
     kinds: Collection[str] | None = None,
     children_of: int | None = None,
     keys: Collection[str] | None = None,
+    statuses: Collection[str] | None = None,
 ) -> Obligations:
     """The engine's report as ``obligations_for`` gives it, read from the obligation store.
 
     The store is brought up to date first (``store.ensure_current``: recomputed in full
     if never refreshed or refreshed as of another day). Filters narrow which rows are
     read: ``people`` whom they concern (the ``person`` column), ``kinds``, the children
-    held by ``children_of``, ``keys`` (engine ids). Items are sorted by id as the engine's.
+    held by ``children_of``, ``keys`` (engine ids), ``statuses`` (e.g. only open ones). Items are sorted by id as the engine's.
     """
     from .models import Obligation
     from .store import engine_obligation, ensure_current
@@ -280,6 +287,8 @@ def stored_obligations(
         rows = rows.filter(child__worker_id=children_of)
     if keys is not None:
         rows = rows.filter(key__in=list(keys))
+    if statuses is not None:
+        rows = rows.filter(status__in=list(statuses))
     items = sorted(
         (engine_obligation(row) for row in rows.only("key", "kind", "rule", "source", "due", "status", "detail")),
         key=itemgetter("id"),

@@ -33,6 +33,7 @@ OBLIGATION_KINDS = [
     "asye_review",
     "absence_cover",
     "ratio",
+    "file",
 ]
 STATUSES = [
     "overdue",
@@ -94,9 +95,21 @@ class FilterForm(forms.Form):
     reason = forms.ChoiceField(label="Reason", required=False, choices=_choices([r for r, _ in Session.Reason.choices]))
     who = forms.ChoiceField(label="Cancelled by", required=False, choices=_choices(WHO_CANCELLED))
     supervisor = forms.IntegerField(label="Supervisor", required=False, min_value=1)
+    rule = forms.ChoiceField(label="Rule", required=False)  # the pack's rule ids (set per scope)
 
     FILTERS = ("team", "role", "kind", "start", "end")
-    BUCKET = ("ob_kind", "session_kind", "status", "child_status", "month", "on_time", "reason", "who", "supervisor")
+    BUCKET = (
+        "ob_kind",
+        "session_kind",
+        "status",
+        "child_status",
+        "month",
+        "on_time",
+        "reason",
+        "who",
+        "supervisor",
+        "rule",
+    )
 
     def __init__(self, data: object, *, scope: Scope, teams: list[Team], today: date) -> None:
         super().__init__(data)  # type: ignore[arg-type]
@@ -106,7 +119,20 @@ class FilterForm(forms.Form):
         roles = scope.organisation.pack.roles
         self.fields["role"].choices = [("", "All roles")] + [(r, r.replace("_", " ").capitalize()) for r in roles]
         self.fields["kind"].choices = [("", "All kinds")] + _choices(SESSION_KINDS)[1:]
-        for name in ("role", "kind", "ob_kind", "session_kind", "status", "child_status", "on_time", "reason", "who"):
+        self.fields["rule"].choices = [("", "Any")] + [(r.id, r.id) for r in scope.organisation.pack.all_rules()]
+        names = (
+            "role",
+            "kind",
+            "ob_kind",
+            "session_kind",
+            "status",
+            "child_status",
+            "on_time",
+            "reason",
+            "who",
+            "rule",
+        )
+        for name in names:
             label = self.fields[name].label
             self.fields[name].error_messages["invalid_choice"] = f"{label} must be one of the values listed"
         self.fields["supervisor"].error_messages["invalid"] = "Supervisor must be a whole number"
@@ -150,6 +176,7 @@ class Filters:
     reason: str = ""
     who: str = ""
     supervisor: int | None = None
+    rule: str = ""
 
     @classmethod
     def default(cls, today: date) -> Filters:

@@ -22,10 +22,11 @@ from oversight.access.reach import Viewer
 from oversight.audit.services import audit_event
 from oversight.people.models import Team
 
+from .common import DETAIL_ROWS, Context
 from .exports import download
 from .forms import FilterForm, Filters
 from .scope import AUTHORITY_LEVEL, SERVICE_LEVEL, SUPERVISOR_LEVEL, TEAM_LEVEL, Scope, available_to, scope_for
-from .selectors import DETAIL_ROWS, Context, figures_for, spec_for
+from .selectors import figures_for, spec_for
 
 NAV_SECTION = "dashboards"
 

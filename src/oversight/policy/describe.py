@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from .pack import PolicyPack, Rule, SupervisionRule
+from .file_clocks import describe_rule
+from .pack import FILE_EVENT_KINDS, FileClockRule, PolicyPack, Rule, SupervisionRule
 
 
 def rule_summary(rule: Rule) -> str:
     """One line saying what the rule asks, in the pack's own terms."""
     data: dict[str, Any] = rule.model_dump(exclude_none=True, exclude={"id", "source", "interpretation", "note"})
     parts: list[str] = []
+    if isinstance(rule, FileClockRule):
+        return describe_rule(rule)
     if isinstance(rule, SupervisionRule):
         who = ", ".join(rule.roles) if len(rule.roles) <= 4 else f"{len(rule.roles)} roles"
         if rule.every is not None:
@@ -174,6 +177,13 @@ def comparison_rows(packs: list[PolicyPack]) -> list[tuple[str, list[str]]]:
             ],
         )
     )
+    for kind in FILE_EVENT_KINDS:
+        cells = []
+        for pack in packs:
+            clock = next((r for r in pack.file_clocks if r.kind == kind), None)
+            cells.append(describe_rule(clock).split(": ", 1)[-1] if clock is not None else "-")
+        if any(c != "-" for c in cells):
+            rows.append((f"file clock: {kind}", cells))
     return rows
 
 

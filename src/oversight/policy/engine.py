@@ -15,6 +15,7 @@ from operator import itemgetter
 from typing import Any
 
 from . import clocks
+from .file_clocks import file_clock_obligations
 from .pack import Period, PolicyPack, SupervisionRule
 from .scenario import Person, Relationship, Scenario, Session
 
@@ -164,6 +165,7 @@ def evaluate(scenario: Scenario, pack: PolicyPack, *, timings: bool = False) -> 
     obligations += _obligations_observation(index, pack)
     obligations += _obligations_asye_reviews(index, pack)
     obligations += _obligations_absence_cover(index, pack)
+    obligations += file_clock_obligations(scenario, pack)  # only where the scenario has file_events
     obligations.sort(key=itemgetter("id"))
     report: dict[str, Any] = {"policy": pack.id, "as_of": scenario.as_of.isoformat(), "obligations": obligations}
     if held_timings is not None:

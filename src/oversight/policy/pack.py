@@ -12,7 +12,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -40,6 +40,15 @@ SessionKind = Literal["personal", "case", "group", "observation"]
 SupervisionKind = Literal["personal", "case", "group"]
 ChildStatus = Literal["cin", "cp", "cla", "cla_matched", "sixteen_plus", "care_leaver", "early_help"]
 EmploymentType = Literal["permanent", "temporary", "casual", "student"]
+
+# Events on a person's supervision file and in the quality loop, as the file and quality
+# apps record them and a scenario's ``file_events`` carries them. Training, observation of
+# one's supervision and audit of one's supervision files are about the supervisor; the
+# self-care plan, its review and objectives set are about the supervisee or staff member.
+FileEventKind = Literal[
+    "training", "supervision_observed", "file_audit", "self_care_plan", "self_care_review", "objectives_set"
+]
+FILE_EVENT_KINDS: tuple[str, ...] = get_args(FileEventKind)
 
 
 class _Strict(BaseModel):
@@ -249,6 +258,51 @@ class ExtraRole(_Strict):
     source: str
 
 
+class FileClockRule(Rule):
+    """A clock on the supervision file or the quality loop, met by file events of ``met_by``
+    (default: its own ``kind``); see README, "File and quality clocks".
+
+    ``who`` owes it: ``supervisors`` (anyone supervising on the day; the clock starts when
+    they first became a supervisor), ``supervisees`` (anyone supervised on the day; it starts
+    with their current relationship) or ``staff`` (everyone employed on the day; it starts
+    when they started), narrowed to ``roles`` when given.
+
+    ``every`` set: recurring, due ``every`` after the last event. Never done: ``first_due``
+    says when it is first owed: ``at_start`` (at once, on the day the clock starts, plus
+    ``within`` if given), ``one_period`` (``every`` after that day), or ``only_with`` (owed
+    only by people with an event of kind ``requires``, e.g. a self-care review only by those
+    with a plan). ``every`` unset: once, due at the start (plus ``within``) and met by the
+    first event on or after the start.
+    """
+
+    kind: FileEventKind
+    who: Literal["supervisors", "supervisees", "staff"]
+    roles: list[str] | None = Field(default=None, min_length=1)
+    every: Period | None = None
+    first_due: Literal["at_start", "one_period", "only_with"]
+    within: Period | None = None
+    requires: FileEventKind | None = None
+    met_by: list[FileEventKind] | None = Field(default=None, min_length=1)
+    discussed_in: SupervisionKind | None = Field(
+        default=None, description="the kind of supervision the policy has it discussed in, if it says"
+    )
+
+    @model_validator(mode="after")
+    def _readable(self) -> FileClockRule:
+        if self.every is None and self.first_due != "at_start":
+            raise ValueError("a clock without 'every' is owed once, at the start: first_due must be 'at_start'")
+        if self.within is not None and self.first_due != "at_start":
+            raise ValueError("'within' is the time allowed from the start: only with first_due 'at_start'")
+        if (self.first_due == "only_with") != (self.requires is not None):
+            raise ValueError("first_due 'only_with' names the event it needs in 'requires' (and only then)")
+        return self
+
+    @property
+    def meeting_kinds(self) -> tuple[str, ...]:
+        """The kinds of file event that meet this clock."""
+        return tuple(self.met_by or (self.kind,))
+
+
 class OtherRule(Rule):
     """A rule with a number or clock that the engine does not compute from yet
     (planning horizon, training refresh, QA cadence ...), kept with its citation."""
@@ -276,6 +330,7 @@ class PolicyPack(_Strict):
     asye_reviews: AsyeReviewRule | None = None
     absence_cover: AbsenceCoverRule | None = None
     retention: list[RetentionRule] = Field(default_factory=list)
+    file_clocks: list[FileClockRule] = Field(default_factory=list)
     other_rules: list[OtherRule] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
     templates: list[Template] = Field(default_factory=list)
@@ -300,6 +355,13 @@ class PolicyPack(_Strict):
             for role in obs.roles:
                 if role not in known:
                     raise ValueError(f"observations[{index}].roles: unknown role {role!r}")
+        for index, file_clock in enumerate(self.file_clocks):
+            for role in file_clock.roles or ():
+                if role not in known:
+                    raise ValueError(f"file_clocks[{index}].roles: unknown role {role!r}")
+        file_kinds = [rule.kind for rule in self.file_clocks]
+        if len(file_kinds) != len(set(file_kinds)):
+            raise ValueError("file_clocks: a kind of file event has two clocks")
         statuses = [s for rule in self.case_review for s in rule.statuses]
         if len(statuses) != len(set(statuses)):
             raise ValueError("case_review: a child status appears in two rules")
@@ -310,7 +372,7 @@ class PolicyPack(_Strict):
         for single in (self.case_direction, self.rearrange, self.ratio, self.asye_reviews, self.absence_cover):
             if single is not None:
                 rules.append(single)
-        rules += [*self.observations, *self.retention, *self.other_rules]
+        rules += [*self.observations, *self.retention, *self.file_clocks, *self.other_rules]
         return rules
 
     def template_for(self, applies_to: str, kind: str | None = None, role: str | None = None) -> Template | None:

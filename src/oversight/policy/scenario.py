@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from .pack import ChildStatus, EmploymentType, PolicyPack, SessionKind, shipped_packs
+from .pack import FILE_EVENT_KINDS, ChildStatus, EmploymentType, PolicyPack, SessionKind, shipped_packs
 
 # msgspec decodes and validates the scenario straight from JSON bytes: a national
 # export holds hundreds of thousands of sessions, and building Pydantic models for
@@ -113,6 +113,15 @@ class Absence(_Struct):
     planned: bool = False
 
 
+class FileEvent(_Struct):
+    """Something put on a person's supervision file or done in the quality loop (``kind``:
+    one of ``pack.FILE_EVENT_KINDS``, checked with the references to name the field)."""
+
+    person: str
+    kind: str
+    date: date
+
+
 _LISTS = ("people", "relationships", "agreements", "sessions", "children", "case_reviews", "hours", "absences")
 
 
@@ -128,6 +137,12 @@ class Scenario(_Struct):
     case_reviews: list[CaseReview] | None = None
     hours: list[Hours] | None = None
     absences: list[Absence] | None = None
+    # Optional, and unlike the lists above absent (or null) is not empty: a scenario without
+    # ``file_events`` does not track the supervision file, and is owed no file clocks.
+    file_events: list[FileEvent] | None = None
+    # Optional with file_events: the kinds of file event the source records (default: every
+    # kind). A clock on a kind it does not record is not owed: nothing could ever meet it.
+    file_event_kinds: list[str] | None = None
 
     def __post_init__(self) -> None:
         for name in _LISTS:
@@ -264,6 +279,10 @@ def check_references(scenario: Scenario, pack: PolicyPack) -> None:
         )
         ok = ok and all(p.asye_start is None or p.left is None or p.asye_start <= p.left for p in scenario.people)
         ok = ok and all(a.signed is None or not a.reviewed or min(a.reviewed) >= a.signed for a in scenario.agreements)
+        if scenario.file_events or scenario.file_event_kinds:
+            kinds = set(FILE_EVENT_KINDS)
+            ok = ok and all(e.person in people and e.kind in kinds for e in scenario.file_events or ())
+            ok = ok and set(scenario.file_event_kinds or ()) <= kinds
     if not ok:
         _check_each(scenario, pack)
 
@@ -343,3 +362,12 @@ def _check_each(scenario: Scenario, pack: PolicyPack) -> None:
         person(f"absences[{i}].person", ab.person)
         if ab.to is not None and ab.to < ab.from_:
             raise ScenarioError(f"absences[{i}].to", f"{ab.to} is before from {ab.from_}")
+    for i, event in enumerate(scenario.file_events or ()):
+        person(f"file_events[{i}].person", event.person)
+        if event.kind not in FILE_EVENT_KINDS:
+            known = ", ".join(FILE_EVENT_KINDS)
+            raise ScenarioError(f"file_events[{i}].kind", f"unknown kind {event.kind!r} (known: {known})")
+    for i, kind in enumerate(scenario.file_event_kinds or ()):
+        if kind not in FILE_EVENT_KINDS:
+            known = ", ".join(FILE_EVENT_KINDS)
+            raise ScenarioError(f"file_event_kinds[{i}]", f"unknown kind {kind!r} (known: {known})")

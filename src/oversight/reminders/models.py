@@ -37,6 +37,7 @@ class Topic(models.TextChoices):
     CASE_REVIEWS = "case_reviews", "Case reviews"
     ASYE_REVIEWS = "asye_reviews", "ASYE reviews"
     COVER = "cover", "Supervisors absent who need cover"
+    FILE_CLOCKS = "file_clocks", "Supervision training, quality assurance, self-care plans and objectives"
     ESCALATIONS = "escalations", "Things overdue in your supervisors' work (line managers)"
     DIGEST = "digest", "A weekly digest of what is overdue (managers)"
 

@@ -33,6 +33,7 @@ TOPIC_OF_KIND = {
     "case_review": Topic.CASE_REVIEWS,
     "asye_review": Topic.ASYE_REVIEWS,
     "absence_cover": Topic.COVER,
+    "file": Topic.FILE_CLOCKS,
 }
 
 

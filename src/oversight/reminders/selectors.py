@@ -212,7 +212,35 @@ def _recipients_and_words(
         supervisors = _supervisors(person, supervisors_of)
         return person, [person, *supervisors], supervisors, f"{person.name}'s {ob.get('month')}-month ASYE review"
 
+    if kind == "file":
+        person = people.get(ob.get("person"))
+        if person is None:
+            return None
+        subject = _file_subject(ob.get("event_kind", ""), person)
+        if ob.get("who") == "supervisors":
+            # the quality loop on a supervisor: their line manager observes and audits (Leeds 4.19)
+            managers = [person.line_manager] if person.line_manager is not None else []
+            return person, [person, *managers], managers, subject
+        supervisors = _supervisors(person, supervisors_of)
+        return person, [person, *supervisors], supervisors, subject
+
     return None  # other kinds (case directions, rearranging, ratios, observations) are not reminded yet
+
+
+_FILE_SUBJECTS = {
+    "training": "{name}'s supervision training refresher",
+    "supervision_observed": "The observation of {name}'s supervision",
+    "file_audit": "The audit of {name}'s supervision files",
+    "self_care_plan": "{name}'s self-care plan",
+    "self_care_review": "The review of {name}'s self-care plan",
+    "objectives_set": "Setting {name}'s objectives",
+}
+
+
+def _file_subject(event_kind: str, person: Person) -> str:
+    """A file clock (``file:<event kind>:<person>``) as the subject of a reminder's sentence."""
+    words = _FILE_SUBJECTS.get(event_kind, "{name}'s " + event_kind.replace("_", " "))
+    return words.format(name=person.name)
 
 
 def _supervisors(person: Person, supervisors_of: dict[str, list[Person]]) -> list[Person]:
