@@ -14,6 +14,7 @@ from django.utils.html import escape
 
 from oversight.compliance.selectors import obligations_for
 from oversight.demo import load_demo
+from oversight.files.models import FileItem
 from oversight.records.models import Record
 
 
@@ -42,6 +43,9 @@ def test_demo_authorities(capsys: pytest.CaptureFixture[str]) -> None:
         assert {"nqsw_asye", "student_social_worker", "team_manager", "service_manager"} <= roles
         assert org.people.filter(employment="casual").exists()
         assert org.children.values("status").distinct().count() >= 5
+        # a social worker's supervision file holds an item of every part (oversight.files.demo)
+        parts = set(FileItem.objects.filter(person__user__username=f"{org.slug}.sw1").values_list("part", flat=True))
+        assert parts == {"preparation", "wellbeing", "objectives", "performance", "restorative"}, org
 
     # and each renders its records on its own council's sections, for the team manager who wrote them
     for org in demo:

@@ -20,10 +20,12 @@ from django.utils import timezone
 from oversight.cases.models import Child
 from oversight.cases.services import case_direction_mark_entered, case_review_record
 from oversight.compliance.store import refresh_organisation
+from oversight.files.demo import seed_demo as seed_file_items
 from oversight.organisations.models import Organisation
 from oversight.people.models import AsyeReview, HoursWorked, Person, Service, Team
 from oversight.policy.engine import interval_for, rules_for
 from oversight.policy.scenario import Person as EnginePerson
+from oversight.quality.demo import seed_demo as seed_quality
 from oversight.records.models import Record
 from oversight.records.services import (
     action_add,
@@ -36,6 +38,7 @@ from oversight.records.services import (
 )
 from oversight.sessions.services import session_cancel, session_hold, session_schedule
 from oversight.supervision.services import agreement_create, agreement_sign, relationship_start
+from oversight.surveys.demo import seed_demo as seed_surveys
 
 DEMO_PASSWORD = "demo"
 
@@ -130,6 +133,9 @@ def load_demo(*, today: date | None = None, seed: int = 7, only: tuple[str, ...]
             continue
         with transaction.atomic():
             org = _build(pack_id, name, slug, today, random.Random(f"{seed}-{slug}"))
+            seed_quality(org, today)  # audits, observations and training (oversight.quality.demo)
+            seed_file_items(org, today)  # supervision file items of every part (oversight.files.demo)
+            seed_surveys(org, today)  # a closed survey and feedback on records (oversight.surveys.demo)
             refresh_organisation(org, today)  # the obligation store, which the pages read
             created.append(org)
     return created

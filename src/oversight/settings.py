@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "oversight.dashboards",
     "oversight.imports",
     "oversight.preparation",
+    "oversight.quality",  # quality assurance of supervision: audits, observations, training (issue 8)
+    "oversight.surveys",  # feedback on supervision in records, anonymous staff surveys (issue 8)
+    "oversight.files",  # supervision file items (Leeds 4.12)
     "django_tasks",  # the embedded task runner (reminders): oversight.reminders.tasks
     "django_tasks_db",
     # Issue 7: the REST API (oversight.api), its OpenAPI schema and Swagger UI from our own static files

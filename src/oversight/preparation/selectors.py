@@ -46,6 +46,7 @@ from oversight.cases.models import CaseReview, Child
 from oversight.compliance.models import Obligation
 from oversight.compliance.selectors import Obligations
 from oversight.compliance.store import engine_obligation
+from oversight.files.selectors import Preparation, preparation_summary
 from oversight.people.models import Absence, Person
 from oversight.people.views import explain
 from oversight.records.models import Action, Record
@@ -128,6 +129,7 @@ class PreparationPack:
     current_absence: Absence | None = None
     planned_leave: list[Absence] = field(default_factory=list)
     owed: list[dict[str, Any]] = field(default_factory=list)
+    preparation: Preparation | None = None  # the supervisee's preparation form (oversight.files)
 
     @property
     def all_kinds(self) -> bool:
@@ -368,6 +370,7 @@ def build_pack(
             continue
         pack.owed.append(ob)
     pack.owed.sort(key=lambda ob: (ob["status"] != "overdue", ob["due_date"] or date.max, ob["id"]))
+    pack.preparation = preparation_summary(viewer, subject, standing, session)
     return pack
 
 

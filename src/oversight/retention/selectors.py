@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from oversight.files.models import FileItem, FileItemEvent, FileItemVersion
 from oversight.organisations.models import Organisation
 from oversight.people.models import Absence, AsyeReview, HoursWorked, Person
 from oversight.policy.clocks import add_months, is_working_day
@@ -110,6 +111,9 @@ def sar_deadline(received: date) -> date:
 # A leaver's supervision file, leaf first: each part is deleted before what it points at.
 # (label, model, lookup from the model to the person whose file it is)
 FILE_PARTS: tuple[tuple[str, type[models.Model], str], ...] = (
+    ("file_item_events", FileItemEvent, "item__person"),  # supervision file items (oversight.files)
+    ("file_item_versions", FileItemVersion, "item__person"),
+    ("file_items", FileItem, "person"),
     ("addenda", Addendum, "record__session__supervisee"),
     ("actions", Action, "record__session__supervisee"),
     ("records", Record, "session__supervisee"),
