@@ -409,3 +409,33 @@ def test_the_first_senior_manager_is_set_up_from_the_command_line() -> None:
     )
     assert StaffCapability.objects.get(person=cast.sally).service is not None
     assert AuditEvent.objects.filter(action="capability.grant").count() == 2
+
+
+def test_reports_below_walks_down_the_tree_only_within_the_organisation_and_stops_at_a_cycle(world: World) -> None:
+    """``reports_below`` answers with one recursive query from the person down."""
+    from oversight.access.reach import reports_below
+    from oversight.organisations.models import Organisation
+
+    p = world.people
+    maria = p["maria"]
+    below = reports_below(maria)
+    assert p["theo"].pk in below and p["sally"].pk in below and maria.pk not in below
+    assert reports_below(p["sally"]) == {
+        pk for pk in below if Person.objects.get(pk=pk).line_manager_id == p["sally"].pk
+    }
+    # A cycle written straight into the table (the services refuse one) still ends.
+    Person.objects.filter(pk=maria.pk).update(line_manager=p["sally"])
+    assert maria.pk in reports_below(p["theo"]) and p["theo"].pk not in reports_below(p["theo"])
+    # Someone in another organisation naming Maria as manager is not below her.
+    other = Organisation.objects.exclude(pk=maria.organisation_id).first() or Organisation.objects.create(
+        name="Elsewhere", slug="elsewhere", policy_pack="leeds-2023"
+    )
+    stranger = Person.objects.create(
+        organisation=other,
+        staff_id="X9",
+        name="Xan Elsewhere",
+        role="social_worker",
+        line_manager=maria,
+        started=date(2020, 1, 6),
+    )
+    assert stranger.pk not in reports_below(maria)

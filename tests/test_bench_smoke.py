@@ -35,8 +35,20 @@ def run(*args: str, timeout: int = 120, **env: str) -> str:
 @needs_postgres
 def test_national_engine_and_duckdb_agree_at_a_tiny_size() -> None:
     out = run(
-        "bench/national.py", "--orgs", "2", "--staff", "25", "--children", "80", "--years", "1",
-        "--sample", "200", "--database", "oversight_national_smoke", "--verify-read-path",
+        "bench/national.py",
+        "--orgs",
+        "2",
+        "--staff",
+        "25",
+        "--children",
+        "80",
+        "--years",
+        "1",
+        "--sample",
+        "200",
+        "--database",
+        "oversight_national_smoke",
+        "--verify-read-path",
     )
     assert "authority" in out and "DuckDB reference" in out
     assert ": 0 mismatches" in out, out
@@ -53,8 +65,20 @@ def test_crash_loses_no_acknowledged_write_on_sqlite() -> None:
 @needs_postgres
 def test_load_signs_in_reads_and_signs_off_without_errors() -> None:
     out = run(
-        "bench/load.py", "--seconds", "6", "--users", "2", "--staff", "40", "--children", "150",
-        "--think", "0.2,0.5", "--database", "oversight_load_smoke", OVERSIGHT_LOAD_PER_PAIR="3",
+        "bench/load.py",
+        "--seconds",
+        "6",
+        "--users",
+        "2",
+        "--staff",
+        "40",
+        "--children",
+        "150",
+        "--think",
+        "0.2,0.5",
+        "--database",
+        "oversight_load_smoke",
+        OVERSIGHT_LOAD_PER_PAIR="3",
         OVERSIGHT_LOAD_SIGN_OFF_FIRST="1",
     )
     assert "sign-off: share" in out and "sign-off: agree" in out and "read: /home/" in out, out

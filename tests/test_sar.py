@@ -231,7 +231,10 @@ def _client(person: Person, *, staff: bool) -> Client:
     Person.objects.filter(pk=person.pk).update(user=user)
     if staff:
         StaffCapability.objects.create(
-            organisation_id=person.organisation_id, person=person, capability="hr", reason="HR officer (test)",
+            organisation_id=person.organisation_id,
+            person=person,
+            capability="hr",
+            reason="HR officer (test)",
             created=timezone.now() - timedelta(days=1),
         )
     client = Client()

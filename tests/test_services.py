@@ -9,6 +9,7 @@ import pytest
 from oversight.audit.models import AuditEvent
 from oversight.compliance.selectors import obligations_for
 from oversight.errors import ServiceError
+from oversight.people.models import Person
 from oversight.records.models import Record
 from oversight.records.services import (
     action_add,
@@ -203,6 +204,33 @@ def test_leeds_silence_becomes_agreement_when_the_time_runs_out(cast: Cast) -> N
     # Two page loads at once both saw it shared: the second finds it agreed and does nothing.
     assert record_deem_agreed(record=record, today=date(2026, 3, 2)) is None
     assert AuditEvent.objects.filter(action="record.deemed_agreed", object_id=str(record.pk)).count() == 1
+
+
+def test_a_page_deems_agreed_only_the_records_it_shows(cast: Cast) -> None:
+    """The daily job walks the organisation; a page walks only its viewer's records (or the one
+    record it shows), so a page load never reads the council's shared records."""
+    from oversight.records.services import apply_deemed_agreements
+
+    def shared_record(supervisee: Person) -> Record:
+        session = session_schedule(
+            organisation=cast.org,
+            by=cast.theo,
+            kind="personal",
+            supervisor=cast.theo,
+            supervisee=supervisee,
+            date=date(2026, 2, 13),
+        )
+        record = Record.objects.get(session=session_hold(session=session, by=cast.theo, today=date(2026, 2, 13)))
+        return record_share(record=record, by=cast.theo, on=date(2026, 2, 20))
+
+    sallys, ashas = shared_record(cast.sally), shared_record(cast.asha)
+    later = date(2026, 3, 2)
+    assert apply_deemed_agreements(organisation_id=cast.org.pk, today=later, person_id=cast.omar.pk) == 0
+    assert apply_deemed_agreements(organisation_id=cast.org.pk, today=later, record_ids=[ashas.pk]) == 1
+    assert Record.objects.get(pk=sallys.pk).status == "shared"
+    assert apply_deemed_agreements(organisation_id=cast.org.pk, today=later, person_id=cast.sally.pk) == 1
+    assert {r.status for r in Record.objects.filter(pk__in=[sallys.pk, ashas.pk])} == {"agreed"}
+    assert apply_deemed_agreements(organisation_id=cast.org.pk, today=later) == 0  # the daily job: nothing left
 
 
 def test_agreement_signatures_are_acts_with_times_and_a_second_click_does_not_sign_twice(cast: Cast) -> None:

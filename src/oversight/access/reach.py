@@ -35,6 +35,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -84,20 +85,22 @@ def active_on(on: date, prefix: str = "") -> Q:
 
 
 def reports_below(person: Person) -> set[int]:
-    """Everyone under ``person`` in the line-management tree (cycles cut)."""
-    children: dict[int, list[int]] = {}
-    for pk, manager in Person.objects.filter(organisation_id=person.organisation_id).values_list("pk", "line_manager"):
-        if manager is not None:
-            children.setdefault(manager, []).append(pk)
-    below: set[int] = set()
-    frontier = [person.pk]
-    while frontier:
-        current = frontier.pop()
-        for child in children.get(current, []):
-            if child not in below and child != person.pk:
-                below.add(child)
-                frontier.append(child)
-    return below
+    """Everyone under ``person`` in the line-management tree (cycles cut).
+
+    One recursive query walks down from ``person`` only (UNION, not UNION ALL, so a cycle
+    ends when it comes round again), rather than reading the whole organisation's tree on
+    every request."""
+    table = Person._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE below(id) AS ("
+            f" SELECT id FROM {table} WHERE line_manager_id = %s AND organisation_id = %s"
+            f" UNION SELECT p.id FROM {table} p JOIN below b ON p.line_manager_id = b.id"
+            f" WHERE p.organisation_id = %s"
+            f") SELECT id FROM below",
+            [person.pk, person.organisation_id, person.organisation_id],
+        )
+        return {pk for (pk,) in cursor.fetchall() if pk != person.pk}
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,9 @@ class Obligation(models.Model):
     done = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=32)
     detail = models.JSONField(default=dict, blank=True, help_text="The rest of the engine's obligation")
-    computed_on = models.DateField()
+    computed_on = models.DateField(
+        help_text="The day this row's answer was last written; the store as a whole is as of its StoreRefresh"
+    )
     # Whose data the obligation is computed from, for incremental refresh
     # (``oversight.compliance.store.refresh_people``): the person it concerns, the
     # supervisor for a ratio or a group session's record, the child's worker for a case direction.

@@ -10,6 +10,7 @@ refresh would give them. ``oversight.compliance.hooks`` calls it when a change c
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
@@ -112,9 +113,20 @@ def held_row(organisation: Organisation, timing: dict[str, Any]) -> SupervisionH
 def _evaluate(
     organisation: Organisation, as_of: date, people: Collection[int] | None = None
 ) -> tuple[list[Obligation], list[SupervisionHeld]]:
-    """Rows for everyone (``people`` None) or only for the obligations ``people`` own."""
-    scenario: Scenario = scenario_for(organisation, as_of, people)
-    report = evaluate(scenario, organisation.pack, timings=True)
+    """Rows for everyone (``people`` None) or only for the obligations ``people`` own.
+
+    For a whole authority the cyclic garbage collector is paused meanwhile, as `oversight
+    check` does: its passes over the scenario's hundreds of thousands of objects (which hold
+    no cycles) cost as much as the engine. Reference counting still frees them."""
+    paused = people is None and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        scenario: Scenario = scenario_for(organisation, as_of, people)
+        report = evaluate(scenario, organisation.pack, timings=True)
+    finally:
+        if paused:
+            gc.enable()
     worker_of = {child.id: child.worker for child in scenario.children}
     keep = None if people is None else {f"p{pk}" for pk in people}
     rows = []
@@ -149,6 +161,12 @@ def _insert(model: type[Obligation] | type[SupervisionHeld], rows: list[Any]) ->
             )
 
 
+def _delete(model: type[Obligation] | type[SupervisionHeld], pks: list[int]) -> None:
+    """Delete rows by primary key, a batch at a time (the databases' limits on parameters)."""
+    for start in range(0, len(pks), 5000):
+        model.objects.filter(pk__in=pks[start : start + 5000]).delete()
+
+
 def _lock(organisation: Organisation) -> None:
     """Hold the organisation's row until this transaction ends, so that two full refreshes
     of one organisation never interleave (PostgreSQL; SQLite's writers already take turns)."""
@@ -166,10 +184,30 @@ def refresh_organisation(organisation: Organisation, as_of: date) -> int:
     _lock(organisation)
     flush_pending(skip=frozenset({organisation.pk}))
     rows, held = _evaluate(organisation, as_of)
-    Obligation.objects.filter(organisation=organisation).delete()
-    SupervisionHeld.objects.filter(organisation=organisation).delete()
-    _insert(Obligation, rows)
-    _insert(SupervisionHeld, held)
+    # Only rows whose answer changed are written: from one day to the next most of an
+    # authority's obligations (years of sessions held and records agreed) stay as they were.
+    new = {row.key: row for row in rows}
+    stale, unchanged = [], set()
+    existing = Obligation.objects.filter(organisation=organisation).values_list("pk", "key", *_COMPARED)
+    for pk, key, *values in existing.iterator(chunk_size=20000):
+        row = new.get(key)
+        if row is not None and key not in unchanged and [getattr(row, f) for f in _COMPARED] == values:
+            unchanged.add(key)
+        else:
+            stale.append(pk)
+    _delete(Obligation, stale)
+    _insert(Obligation, [row for key, row in new.items() if key not in unchanged])
+    new_held = {(h.person_id, h.session_id): h for h in held}
+    stale, kept = [], set()
+    existing_held = SupervisionHeld.objects.filter(organisation=organisation).values_list("pk", *_HELD_COMPARED)
+    for pk, *values in existing_held.iterator(chunk_size=20000):
+        h = new_held.get((values[0], values[1]))
+        if h is not None and (values[0], values[1]) not in kept and [getattr(h, f) for f in _HELD_COMPARED] == values:
+            kept.add((values[0], values[1]))
+        else:
+            stale.append(pk)
+    _delete(SupervisionHeld, stale)
+    _insert(SupervisionHeld, [h for k, h in new_held.items() if k not in kept])
     StoreRefresh.objects.update_or_create(
         organisation=organisation,
         defaults={"as_of": as_of, "refreshed_at": timezone.now(), "obligations": len(rows)},
@@ -177,7 +215,13 @@ def refresh_organisation(organisation: Organisation, as_of: date) -> int:
     return len(rows)
 
 
-_COMPARED = [f.attname for f in Obligation._meta.concrete_fields if f.attname not in ("id", "organisation_id", "key")]
+# ``computed_on`` is not compared: it says when the row's answer was last written, and a
+# row whose answer is the same today is left alone.
+_COMPARED = [
+    f.attname
+    for f in Obligation._meta.concrete_fields
+    if f.attname not in ("id", "organisation_id", "key", "computed_on")
+]
 _HELD_COMPARED = [
     f.attname for f in SupervisionHeld._meta.concrete_fields if f.attname not in ("id", "organisation_id")
 ]

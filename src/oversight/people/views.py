@@ -14,6 +14,7 @@ from oversight.access import policy
 from oversight.access.reach import CASE
 from oversight.access.standings import person_standing
 from oversight.compliance.selectors import stored_obligations
+from oversight.policy.file_clocks import FILE_EVENT_LABELS
 from oversight.records.models import Record
 from oversight.records.services import apply_deemed_agreements, open_actions_for
 from oversight.sessions.models import Session
@@ -62,6 +63,7 @@ def explain(obligations: Any, ob: dict[str, Any]) -> dict[str, Any]:
         "asye_review": f"ASYE review at {ob.get('month')} months",
         "absence_cover": "Cover while the supervisor is absent",
         "ratio": "Supervisees per supervisor",
+        "file": FILE_EVENT_LABELS.get(ob.get("event_kind", ""), "Supervision file"),
     }
 
     def as_date(value: Any) -> date | None:
@@ -87,9 +89,12 @@ def home(request: HttpRequest) -> HttpResponse:
     me = current_person(request)
     today = timezone.localdate()
     sessions_seen = policy.visible(me, "session")
-    apply_deemed_agreements(organisation_id=me.organisation_id, today=today)
+    apply_deemed_agreements(organisation_id=me.organisation_id, today=today, person_id=me.pk)
     supervisees = [p for p in visible_people(me, today).select_related("team") if p.pk != me.pk]
-    obligations = stored_obligations(me.organisation, today, people=[me.pk, *(p.pk for p in supervisees)])
+    # Only open obligations are shown or counted here: years of met ones are not read.
+    obligations = stored_obligations(
+        me.organisation, today, people=[me.pk, *(p.pk for p in supervisees)], statuses=OPEN
+    )
     direct = set(
         Relationship.objects.filter(supervisor=me, start__lte=today)
         .exclude(end__lt=today)

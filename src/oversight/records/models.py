@@ -43,6 +43,11 @@ class Record(models.Model):
     escalation_resolved_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        # Pages and the daily job look for the few records still open (shared, draft) among
+        # hundreds of thousands agreed or final.
+        indexes = [models.Index(fields=["status"], name="records_record_status")]
+
     def __str__(self) -> str:
         return f"Record of {self.session}"
 

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from oversight.audit.services import audit_event
@@ -311,18 +312,28 @@ def record_resolve_escalation(*, record: Record, by: Person, outcome: str) -> Re
     return locked
 
 
-def apply_deemed_agreements(*, organisation_id: int, today: date) -> int:
+def apply_deemed_agreements(
+    *, organisation_id: int, today: date, person_id: int | None = None, record_ids: list[int] | None = None
+) -> int:
     """Records whose answer time has run out under a pack where silence is agreement become
-    agreed, and say so. Run when pages that show records load (and by the reminder job)."""
+    agreed, and say so. The daily job runs it for the whole organisation; a page runs it only
+    for what it shows: one viewer's records (``person_id``) or the records it lists
+    (``record_ids``), so that a page load never walks the council's shared records."""
     from oversight.organisations.models import Organisation
 
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is None or not any(r.silence_is_agreement for r in organisation.pack.records):
         return 0  # the pack never makes silence agreement: nothing to look at
+    records = Record.objects.filter(status=Record.Status.SHARED, session__organisation_id=organisation_id)
+    if person_id is not None:
+        attended = Session.attendees.through.objects.filter(person_id=person_id).values("session_id")
+        records = records.filter(
+            Q(session__supervisee_id=person_id) | Q(session__supervisor_id=person_id) | Q(session_id__in=attended)
+        )
+    if record_ids is not None:
+        records = records.filter(pk__in=record_ids)
     count = 0
-    for record in Record.objects.filter(
-        status=Record.Status.SHARED, session__organisation_id=organisation_id
-    ).select_related("session__organisation"):
+    for record in records.select_related("session__organisation"):
         if record_deem_agreed(record=record, today=today) is not None:
             count += 1
     return count

@@ -55,7 +55,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = policy.current_viewer(request)
     me = viewer.person  # None for an inspector, who only reads
     record, standing = _record_for(viewer, pk)
-    apply_deemed_agreements(organisation_id=record.session.organisation_id, today=timezone.localdate())
+    apply_deemed_agreements(
+        organisation_id=record.session.organisation_id, today=timezone.localdate(), record_ids=[record.pk]
+    )
     record.refresh_from_db()
     session = record.session
     pack = session.organisation.pack
