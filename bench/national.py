@@ -152,9 +152,14 @@ def read_scenario(conn: Any, organisation_id: int, as_of: str) -> Any:
     hours = [sc.Hours(person=f"p{pid}", date=day, hours=h) for pid, day, h in fetch("hours")]
     absences = [sc.Absence(person=f"p{pid}", from_=start, to=end, planned=planned) for pid, start, end, planned in fetch("absences")]
     policy = fetch("policy")[0][0]
+    # The generated authorities have no supervision file items, QA audits or training records:
+    # no file events, with every kind recorded, as scenario_for gives with the apps installed
+    # (--verify-read-path compares the two).
+    from oversight.policy.pack import FILE_EVENT_KINDS
+
     return sc.Scenario(policy=policy, as_of=date.fromisoformat(as_of), people=people, relationships=relationships,
                        agreements=agreements, sessions=sessions, children=children, case_reviews=reviews,
-                       hours=hours, absences=absences)
+                       hours=hours, absences=absences, file_events=[], file_event_kinds=sorted(FILE_EVENT_KINDS))
 
 
 def _compute(args: tuple[str, int, str, bool]) -> dict[str, Any]:

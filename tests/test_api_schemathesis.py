@@ -38,6 +38,7 @@ from schemathesis.checks import (
 )
 
 from oversight.access import policy
+from oversight.access.models import StaffCapability
 from oversight.access.reach import Viewer
 from oversight.access.services import capability_grant
 from oversight.api.services import api_token_create
@@ -80,7 +81,9 @@ def _demo() -> tuple[dict[str, str], dict[str, list[int]]]:
     User = get_user_model()
     keys = {}
     service_manager = User.objects.get(username="leeds.sm").person
-    capability_grant(person=service_manager, capability="senior_manager", by=None, reason="Imports", at=NOW)
+    if not StaffCapability.objects.filter(person=service_manager, capability="senior_manager").exists():
+        # the demo gives it (surveys); granted here only were it not to
+        capability_grant(person=service_manager, capability="senior_manager", by=None, reason="Imports", at=NOW)
     for username in ("leeds.tm1", "leeds.sw1", "leeds.sm"):
         _, keys[username] = api_token_create(
             user=User.objects.get(username=username), name="schemathesis", scopes=["read", "write"], days=30
