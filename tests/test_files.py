@@ -414,3 +414,14 @@ def test_a_self_care_plan_written_refreshes_her_obligation_in_the_store(w: FileW
     flush_pending()
     row = Obligation.objects.get(organisation=w.cast.org, key=key)
     assert (row.status, row.done) == ("late", date(2026, 3, 2))  # owed a month after the relationship began
+
+
+def test_the_list_summarises_the_first_answer_in_the_form_s_order_whatever_the_stored_key_order(w: FileWorld) -> None:
+    """PostgreSQL's jsonb does not keep key order: the summary follows the council's form."""
+    from oversight.files.kinds import kinds_for
+    from oversight.files.selectors import _summary
+
+    kind = kinds_for(w.cast.org).kind("improvement_plan")
+    first = kind.fields[0].id
+    content = {f.id: f"answer to {f.id}" for f in reversed(kind.fields) if f.type != "date"}
+    assert _summary(content, kind) == f"answer to {first}"

@@ -73,8 +73,14 @@ def _long(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _summary(content: dict[str, Any], limit: int = 90) -> str:
-    for value in content.values():
+def _summary(content: dict[str, Any], kind: Kind | None = None, limit: int = 90) -> str:
+    """The start of the first answer, in the order the form asks (PostgreSQL's jsonb keeps
+    no key order, so the stored dict's order is not the form's)."""
+    known = [f.id for f in kind.fields] if kind is not None else []
+    for key in [*known, *(k for k in content if k not in known)]:
+        if key not in content:
+            continue
+        value = content[key]
         text = "; ".join(value) if isinstance(value, list) else str(value)
         if text and not _is_iso_day(text):
             return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -129,7 +135,7 @@ def item_row(item: FileItem, kind: Kind | None, today: date, in_confidence: bool
         review_due=due,
         summary=""
         if item.relationship_id is not None or (item.confidential and not in_confidence)
-        else _summary(item.content),
+        else _summary(item.content, kind),
     )
 
 
