@@ -8,7 +8,7 @@ class DashboardsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from .templatetags.dashboards import remember_at_sign_in
+        from .templatetags.dashboards import LINK
 
         # Whether to show the navigation link is worked out at sign-in, not on every page.
-        user_logged_in.connect(remember_at_sign_in, dispatch_uid="dashboards.remember_at_sign_in")
+        user_logged_in.connect(LINK.remember_at_sign_in, dispatch_uid="dashboards.remember_at_sign_in")

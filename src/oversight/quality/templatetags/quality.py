@@ -1,6 +1,6 @@
 """``{% quality_nav %}``: the navigation link to quality assurance, for people who can do audits
 (the line manager of a current supervisor, or a quality-assurance capability). Asked once a day
-per sign-in session and kept in the session, as the dashboards link is.
+per sign-in session and kept in the session (oversight.access.nav).
 
 ``{% quality_file_links subject %}``: on a person's file, the quality assurance of their
 supervision (audits, observations, training) for those who may read it (oversight.quality.access).
@@ -11,11 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 
 from oversight.access.models import StaffCapability
+from oversight.access.nav import ConditionalNavLink
 from oversight.access.reach import Viewer, active_on, reports_below
 from oversight.people.models import Person
 from oversight.supervision.models import Relationship
@@ -44,42 +43,12 @@ def can_do_audits(person: Person) -> bool:
     )
 
 
-def remember(request: HttpRequest, person: Person) -> bool:
-    show = can_do_audits(person)
-    request.session[SESSION_KEY] = {"on": timezone.localdate().isoformat(), "person": person.pk, "show": show}
-    return show
+LINK = ConditionalNavLink(SESSION_KEY, can_do_audits, "quality:home", "Quality assurance", "quality")
 
 
-def remember_at_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    """``user_logged_in``: answer the question while signing in, so pages need not."""
-    person = getattr(user, "person", None) if user is not None else None
-    if request is not None and person is not None and hasattr(request, "session"):
-        remember(request, person)
-
-
-def shows_link(request: HttpRequest) -> bool:
-    user = getattr(request, "user", None)
-    person = getattr(user, "person", None) if user is not None and user.is_authenticated else None
-    if person is None or not hasattr(request, "session"):
-        return False
-    kept = request.session.get(SESSION_KEY) or {}
-    if kept.get("on") == timezone.localdate().isoformat() and kept.get("person") == person.pk:
-        return bool(kept.get("show"))
-    return remember(request, person)
-
-
-@register.inclusion_tag("quality/includes/nav_item.html", takes_context=True)
+@register.inclusion_tag("includes/conditional_nav_item.html", takes_context=True)
 def quality_nav(context: Any) -> dict[str, Any]:
-    request = context.get("request")
-    show = request is not None and shows_link(request)
-    return {
-        "request": request,
-        "nav_section": context.get("nav_section"),
-        "href": reverse("quality:home") if show else "",
-        "text": "Quality assurance",
-        "section": "quality",
-        "show": show,
-    }
+    return LINK.context(context)
 
 
 @register.inclusion_tag("quality/includes/file_links.html", takes_context=True)
