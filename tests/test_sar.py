@@ -80,6 +80,7 @@ SECTIONS = {
     "agreements",
     "signatures_on_other_agreements",
     "sessions",
+    "more",
     "group_sessions",
     "sessions_led",
     "actions_in_other_records",

@@ -11,15 +11,17 @@ grounds need a person's judgement before the bundle is sent, and the bundle says
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -86,6 +88,55 @@ dd { margin: 0 0 0 36%; padding: 2pt 0; border-bottom: 1px solid #f3f2f1; }
 """
 
 
+# The apps that keep more of a person's file, each offering ``<app>.subject_access.part(person,
+# redactor)`` -> Part. An app not installed offers nothing.
+SUBJECT_ACCESS_APPS: tuple[str, ...] = ("oversight.files", "oversight.quality", "oversight.surveys")
+
+
+@dataclass
+class Entry:
+    """One thing held: a heading, its facts (label, value) and its texts (title, text)."""
+
+    title: str
+    facts: list[tuple[str, str]]
+    texts: list[tuple[str, str]] = field(default_factory=list)
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "facts": [{"label": label, "value": value} for label, value in self.facts],
+            "texts": [{"title": title, "text": text} for title, text in self.texts],
+        }
+
+
+@dataclass
+class Part:
+    """A part of the bundle from another app: its entries and the audit events about them
+    (object type -> ids), which join the bundle's audit trail."""
+
+    key: str
+    title: str
+    note: str
+    entries: list[Entry]
+    audit_objects: dict[str, list[int]] = field(default_factory=dict)
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "note": self.note,
+            "entries": [e.as_data() for e in self.entries],
+        }
+
+
+def _parts(person: Person, redactor: Redactor) -> list[Part]:
+    out = []
+    for app in SUBJECT_ACCESS_APPS:
+        if apps.is_installed(app):
+            out.append(importlib.import_module(f"{app}.subject_access").part(person, redactor))
+    return out
+
+
 class Redactor:
     """Redacts as it goes and lists each redaction with its path, ground and what it was."""
 
@@ -138,6 +189,13 @@ class Redactor:
             return {"name": person.name, "role": person.role_label, "is_subject": True}
         name = self._hit(f"{path}.name", STAFF_NAME) if self.enabled else person.name
         return {"name": name, "role": person.role_label, "is_subject": False}
+
+    def who(self, person: Person | None, path: str) -> str:
+        """``person`` as a line of text: 'name (role)', the name redacted unless it is the subject."""
+        named = self.person(person, path)
+        if named is None:
+            return ""
+        return f"{named['name']} ({named['role']})" if named["role"] else str(named["name"])
 
     def detail(self, value: Any, path: str) -> Any:
         """Every string in a JSON value through ``text``."""
@@ -250,7 +308,7 @@ def _session(session: Session, pack: Any, redactor: Redactor, path: str) -> dict
     }
 
 
-def _audit_objects(person: Person, sessions: list[int], records: list[int]) -> Q:
+def _audit_objects(person: Person, sessions: list[int], records: list[int], parts: list[Part]) -> Q:
     """The audit events about ``person``: their staff record and everything in their file."""
     keys: dict[str, list[int]] = {
         Person._meta.label_lower: [person.pk],
@@ -268,6 +326,9 @@ def _audit_objects(person: Person, sessions: list[int], records: list[int]) -> Q
         LegalHold._meta.label_lower: list(person.legal_holds.values_list("pk", flat=True)),
         SubjectAccessRequest._meta.label_lower: list(person.subject_access_requests.values_list("pk", flat=True)),
     }
+    for part in parts:
+        for object_type, ids in part.audit_objects.items():
+            keys[object_type] = keys.get(object_type, []) + ids
     about = Q(pk__in=[])
     for object_type, ids in keys.items():
         if ids:
@@ -307,8 +368,9 @@ def subject_access_data(
     )
     session_ids = [s.pk for s in own_sessions] + [s.pk for s in group_sessions]
     record_ids = [rec.pk for rec in (_record_of(s) for s in own_sessions + group_sessions) if rec is not None]
+    parts = _parts(person, r)
     events = AuditEvent.objects.filter(
-        _audit_objects(person, session_ids, record_ids), organisation_id=person.organisation_id
+        _audit_objects(person, session_ids, record_ids, parts), organisation_id=person.organisation_id
     ).order_by("seq")
 
     def actor(event: AuditEvent, path: str) -> dict[str, Any]:
@@ -482,6 +544,7 @@ def subject_access_data(
             }
             for s in person.subject_access_requests.order_by("received_on", "pk")
         ],
+        "more": [part.as_data() for part in parts],
         "audit_events": [
             {
                 "seq": e.seq,
