@@ -55,6 +55,7 @@ bench: venv
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/crash.py
 	$(BIN)/python bench/store.py
+	$(BIN)/python bench/records.py
 
 # Issue 7, Scale: each part of `make bench` alone (bench/README.md, "Scale").
 .PHONY: bench-national bench-load bench-crash

@@ -5,7 +5,6 @@ default, each redaction with its ground (Buckinghamshire's list); the statutory 
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 from pathlib import Path
@@ -299,7 +298,8 @@ def test_others_get_404(cast: Cast, tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-def test_on_the_demo_a_leaver_is_listed_and_a_bundle_takes_under_5_seconds(tmp_path: Path) -> None:
+def test_on_the_demo_a_leaver_is_listed_and_a_bundle_is_written(tmp_path: Path) -> None:
+    """(How long the bundle takes is measured by bench/records.py, not here.)"""
     today = date(2026, 11, 20)
     load_demo(today=today, only=("leeds-2023",))
     leaver = Person.objects.get(staff_id="LEEDS-1013")  # a casual family support worker
@@ -315,13 +315,9 @@ def test_on_the_demo_a_leaver_is_listed_and_a_bundle_takes_under_5_seconds(tmp_p
     to_delete, _, held = output.partition("under legal hold")
     assert "LEEDS-900" in to_delete and "LEEDS-901" in held and "LEEDS-901" not in to_delete
 
-    began = time.perf_counter()
     result = sar("LEEDS-1003", "--out", str(tmp_path), "--received", today.isoformat())
-    elapsed = time.perf_counter() - began
-    print(f"oversight sar on a demo person: {elapsed:.2f}s")
     assert (tmp_path / "subject-access-LEEDS-1003.pdf").stat().st_size > 10_000
     assert "respond by 2026-12-21 (Monday)" in result  # 20 Dec 2026 is a Sunday
-    assert elapsed < 10, f"{elapsed:.2f}s (the target is under 5 seconds)"
 
 
 @pytest.mark.django_db

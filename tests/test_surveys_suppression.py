@@ -18,7 +18,6 @@ filters) is caught by it.
 from __future__ import annotations
 
 import random
-import time
 from collections import defaultdict
 from collections.abc import Sequence
 from fractions import Fraction
@@ -234,18 +233,16 @@ def test_naive_publishing_is_caught_whenever_a_small_team_sits_beside_a_large_on
 # --- size and speed --------------------------------------------------------------------------
 
 
-def test_a_few_thousand_responses_are_decided_quickly() -> None:
+def test_a_few_thousand_responses_are_decided_and_most_teams_shown() -> None:
+    """(How long this takes is measured by bench/records.py, not here.)"""
     rng = random.Random(1)
     people: list[Person] = []
     for _ in range(3000):
         team = rng.randrange(300)
         people.append((team, team % 30, rng.choices(range(4), weights=(6, 2, 1, 1))[0]))
     candidates = page_candidates(people)
-    started = time.perf_counter()
     decisions = decide(candidates)
-    elapsed = time.perf_counter() - started
     assert len(decisions) == 1 + 30 + 4 + 300
     assert sum(d.published for d in decisions) > 250  # most teams can still be shown
-    assert elapsed < 10, f"{elapsed:.1f} s"
     # The unit-vector check on the result (over the 3,000 responses themselves) is left to the
     # property above on smaller populations: dense elimination over 3,000 columns is slow.
