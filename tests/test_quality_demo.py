@@ -26,7 +26,8 @@ def test_each_demo_authority_has_its_quality_assurance() -> None:
     assert len(demo) == 2
     for org in demo:
         audits = Audit.objects.filter(organisation=org)
-        done = audits.get(state="completed")
+        done = audits.get(state="moderated")  # completed, then moderated by quality assurance
+        assert done.moderated_by.user.username == f"{org.slug}.ap1" and done.moderated_outcome == done.outcome
         assert done.auditor.user.username == f"{org.slug}.sm" and done.supervisor.user.username == f"{org.slug}.tm1"
         assert done.files.count() >= 1 and unanswered(done) == []
         assert done.findings.get().done_on is not None
@@ -45,7 +46,7 @@ def test_each_demo_authority_has_its_quality_assurance() -> None:
     client.force_login(leeds.people.get(user__username="leeds.sm").user)
     body = client.get("/quality/").content.decode()
     draft = Audit.objects.get(organisation=leeds, state="draft")
-    done = Audit.objects.get(organisation=leeds, state="completed")
+    done = Audit.objects.get(organisation=leeds, state="moderated")
     assert f'href="/quality/audits/{draft.pk}/"' in body and f'href="/quality/audits/{done.pk}/"' in body
     assert client.get(f"/quality/audits/{done.pk}/").status_code == 200
     file = done.files.first()

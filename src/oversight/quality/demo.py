@@ -1,7 +1,8 @@
 """Quality assurance in the local demo (oversight.demo): for each demo authority, supervision
 training for its supervisors, an observation of a team manager's supervision with their
-response, a completed audit of that team manager's files with a finding, and a draft audit of
-the other team manager's files. All through the services, so the audit trail is real too.
+response, a completed audit of that team manager's files with a finding, moderated by the advanced
+practitioner (who holds quality assurance over the service), and a draft audit of the other
+team manager's files. All through the services, so the audit trail is real too.
 
 The demo's people are found by their logins (``<slug>.sm``, ``<slug>.tm1``, ``<slug>.tm2``): the
 service manager line-manages both team managers, who supervise the two teams.
@@ -9,8 +10,10 @@ service manager line-manages both team managers, who supervise the two teams.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+from oversight.access.models import StaffCapability
+from oversight.access.services import capability_grant
 from oversight.organisations.models import Organisation
 from oversight.people.models import Person
 from oversight.sessions.models import Session
@@ -20,6 +23,7 @@ from .models import Audit
 from .services import (
     audit_answers_save,
     audit_complete,
+    audit_moderate,
     audit_start,
     current_supervisees,
     finding_add,
@@ -30,6 +34,35 @@ from .tools import tool_for
 
 def _years_ago(today: date, years: int, days: int = 0) -> date:
     return date(today.year - years, today.month, min(today.day, 28)) - timedelta(days=days)
+
+
+def _quality_assurance_lead(organisation: Organisation, people: dict[str, Person], today: date) -> Person | None:
+    """The advanced practitioner, given quality assurance over the service (granted by the
+    service manager as senior manager, a month back) to moderate audits."""
+    lead, sm = people.get("ap1"), people["sm"]
+    if lead is None or lead.team is None:
+        return None
+    service = lead.team.service
+    at = datetime.combine(today - timedelta(days=30), time(9), tzinfo=UTC)
+    live = StaffCapability.objects.filter(organisation=organisation, revoked_at__isnull=True)
+    senior = live.filter(capability=StaffCapability.Capability.SENIOR_MANAGER).select_related("person").first()
+    if senior is None:
+        senior = capability_grant(
+            person=sm,
+            capability=StaffCapability.Capability.SENIOR_MANAGER,
+            by=None,
+            reason="Demo: the service manager is the senior manager for supervision",
+            at=at,
+        )
+    capability_grant(
+        person=lead,
+        capability=StaffCapability.Capability.QA,
+        by=senior.person,
+        service=service,
+        reason="Demo: the service's supervision quality assurance group moderates audits",
+        at=at,
+    )
+    return lead
 
 
 def seed_demo(organisation: Organisation, today: date) -> list[Audit]:
@@ -122,6 +155,15 @@ def seed_demo(organisation: Organisation, today: date) -> list[Audit]:
         on=started + timedelta(days=7),
     )
     finding_done(finding=finding, by=tm1, on=today - timedelta(days=2), note="Done in every session since.")
+    qa_lead = _quality_assurance_lead(organisation, people, today)
+    if qa_lead is not None:
+        completed = audit_moderate(
+            audit=completed,
+            by=qa_lead,
+            outcome=completed.outcome,
+            note="Agreed: the three files sampled support the outcome; the finding is the right one.",
+            on=started + timedelta(days=10),
+        )
 
     # A draft audit of tm2's files, one file started.
     draft = audit_start(supervisor=tm2, auditor=sm, supervisees=current_supervisees(tm2, today)[:2], on=today)
