@@ -45,6 +45,7 @@ URL_TABLE: dict[str, str] = {
     "files:review": "an item (edit: a review)",
     "files:step": "an item (edit: a step, escalated to HR)",
     "files:version": "an item's history (view an earlier version)",
+    "api:person-file-items": "Sally's and Lena's supervision file items (list), through the API",
 }
 
 IN_CONFIDENCE = frozenset({"sally", "theo", "cara"})  # the supervisee and her current supervisors
@@ -135,6 +136,12 @@ def probes(w: Any) -> list[Probe]:
         Probe("files:item", "file_lena_conf", "view", "get", lena_conf_url, frozenset({"lena"}), frozenset({"lena"}), "read", ("MKR-FILE-LENA-CONF",)),
         Probe("files:new", "file_lena", "edit", "post", f"{lena_index}new/self_care_plan/", NOBODY, NOBODY, "write", data={**on, "looking_after_myself": "x"}),
         Probe("files:review", "file_lena_conf", "edit", "post", lena_conf_url + "review/", NOBODY, NOBODY, "write", data={**on, "note": "x"}),
+        # The API's list of a file's items: the same readers, the confidential items in confidence,
+        # everyone else (and no credentials at all) a 404.
+        Probe("api:person-file-items", "file_sally", "list", "get", f"/api/people/{S}/file-items/", SALLY_FILE, SALLY_FILE, "list", ("MKR-FILE-PREP", "MKR-FILE-PLAN"), public=True),
+        Probe("api:person-file-items", "file_conf", "list", "get", f"/api/people/{S}/file-items/", SALLY_FILE, IN_CONFIDENCE, "list", ("MKR-FILE-CONF",), public=True),
+        Probe("api:person-file-items", "file_lena", "list", "get", f"/api/people/{L}/file-items/", LENA_FILE, LENA_FILE, "list", ("MKR-FILE-LENA",), public=True),
+        Probe("api:person-file-items", "file_lena_conf", "list", "get", f"/api/people/{L}/file-items/", LENA_FILE, frozenset({"lena"}), "list", ("MKR-FILE-LENA-CONF",), public=True),
     ]
     probes += not_applicable("file_prep", "files:item", prep_url, SALLY_FILE, {"view", "edit"})
     probes += not_applicable("file_conf", "files:item", conf_url, IN_CONFIDENCE, {"view", "edit"})

@@ -22,7 +22,7 @@ from oversight.quality.development import observation_record, training_record
 from oversight.quality.services import audit_answers_save, audit_complete, audit_start, finding_add
 from oversight.quality.tools import tool_for
 
-from .test_access_matrix import MEMBERS, NOBODY, TODAY, Probe, date_fields, not_applicable
+from .test_access_matrix import KNOWN, MEMBERS, NOBODY, TODAY, Probe, date_fields, not_applicable
 
 URL_TABLE: dict[str, str] = {
     "quality:home": "quality assurance: my audits to do and done, the moderation queue (list)",
@@ -35,6 +35,11 @@ URL_TABLE: dict[str, str] = {
     "quality:training": "supervision training, the workforce development view (list)",
     "quality:training_csv": "supervision training (export: CSV)",
     "quality:training_new": "a supervisor's training (edit: record)",
+    "api:quality-audit-list": "audits (list), through the API",
+    "api:quality-audit-detail": "audits (view), through the API",
+    "api:quality-observation-list": "observations of supervision (list), through the API",
+    "api:quality-observation-detail": "observations of supervision (view), through the API",
+    "api:quality-training-list": "supervision training (list), through the API",
 }
 
 
@@ -93,6 +98,15 @@ def probes(w: Any) -> list[Probe]:
         Probe("quality:training_new", "quality_theo", "edit", "get", f"/quality/training/new/?person={theo.pk}", training_readers, training_readers, "read", ("MKR-QA-COURSE",)),
         Probe("quality:training_new", "quality_theo", "edit", "post", f"/quality/training/new/?person={theo.pk}", training_readers, NOBODY, "write", data=train),
         Probe("people:file", "quality_theo", "list", "get", f"/people/{theo.pk}/", theo_file, frozenset({"theo", "qa_in"}), "list", (f'href="{d}"', f'href="{o}"')),
+        # The API reads the same, in JSON: no credentials is an outsider's 404 (public), lists hold
+        # only what the caller reads, one object outside their reach is a 404.
+        Probe("api:quality-audit-list", "audit_done", "list", "get", "/api/quality/audits/", KNOWN, cara_readers, "list", (f'"id":{done.pk},"organisation"',), public=True),
+        Probe("api:quality-audit-list", "audit_draft", "list", "get", "/api/quality/audits/", KNOWN, theo_readers, "list", (f'"id":{draft.pk},"organisation"',), public=True),
+        Probe("api:quality-audit-detail", "audit_done", "view", "get", f"/api/quality/audits/{done.pk}/", cara_readers, cara_readers, "read", ("MKR-QA-SUMMARY", "MKR-QA-ACTION"), public=True),
+        Probe("api:quality-audit-detail", "audit_draft", "view", "get", f"/api/quality/audits/{draft.pk}/", theo_readers, theo_readers, "read", ("Sally Social",), public=True),
+        Probe("api:quality-observation-list", "observation", "list", "get", "/api/quality/observations/", KNOWN, theo_readers, "list", (f'"id":{observation.pk},"organisation"',), public=True),
+        Probe("api:quality-observation-detail", "observation", "view", "get", f"/api/quality/observations/{observation.pk}/", theo_readers, theo_readers, "read", ("MKR-QA-OBSERVED",), public=True),
+        Probe("api:quality-training-list", "training", "list", "get", "/api/quality/training/", KNOWN, training_readers, "list", ("MKR-QA-COURSE",), public=True),
         *not_applicable("audit_done", "quality:audit", c, cara_readers, {"view", "list", "edit", "sign"}),
         *not_applicable("observation", "quality:observation", o, theo_readers, {"view", "list", "agree"}),
     ]

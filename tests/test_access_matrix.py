@@ -669,8 +669,9 @@ def build_probes(w: World) -> list[Probe]:
     add(Probe("retention:hold_lift", "retention", "edit", "post", f"/retention/holds/{o['hold'].pk}/lift/", hr, hr, "write", data={}))
     add(Probe("retention:sars", "retention", "list", "get", "/subject-access/", hr, hr, "page"))
     add(Probe("retention:sar", "retention", "view", "get", f"/subject-access/{o['sar'].pk}/", hr, hr, "read", ("Lena Leaver",)))
-    # Lena's own subject access request: the bundle HR sends her holds her confidential check-in too.
-    lena_asked = {"MKR-CONF-LENA": hr}
+    # Lena's own subject access request: the bundle HR sends her holds her confidential check-in
+    # and her confidential self-care plan too (tests/matrix_files.py): they are hers.
+    lena_asked = {"MKR-CONF-LENA": hr, "MKR-FILE-LENA-CONF": hr}
     add(Probe("retention:sar_download", "retention", "export", "get", f"/subject-access/{o['sar'].pk}/bundle.json", hr, hr, "export", ("MKR-LENA-RECORD",), also_shows=lena_asked))
     return probes
 # fmt: on

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import docs, imports, views
+from . import docs, imports, quality_files, views
 
 app_name = "api"
 
@@ -14,6 +14,9 @@ router.register("records", views.RecordViewSet, basename="record")
 router.register("case-directions", views.CaseDirectionViewSet, basename="case-direction")
 router.register("obligations", views.ObligationViewSet, basename="obligation")
 router.register("imports", imports.ImportViewSet, basename="import")
+router.register("quality/audits", quality_files.AuditViewSet, basename="quality-audit")
+router.register("quality/observations", quality_files.ObservationViewSet, basename="quality-observation")
+router.register("quality/training", quality_files.TrainingViewSet, basename="quality-training")
 
 urlpatterns = [
     path("schema/", docs.SchemaView.as_view(), name="schema"),

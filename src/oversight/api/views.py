@@ -44,7 +44,7 @@ from oversight.supervision.models import Agreement, Relationship
 from oversight.supervision.services import agreement_review, agreement_sign
 from oversight.supervision.views import party_of, signing_parties
 
-from . import filters
+from . import filters, quality_files
 from . import serializers as s
 from .access import acting_person, api_viewer
 
@@ -133,6 +133,17 @@ class PersonViewSet(PolicyViewSet):
     ordering = ("name", "pk")
     filterset_class = filters.PersonFilter
     fetch = staticmethod(policy.get_person_for)
+
+    @extend_schema(
+        summary="The items of this person's supervision file you may read (each read is audited; "
+        "confidential ones only in confidence)",
+        responses=quality_files.FileItemSerializer(many=True),
+        filters=False,
+        tags=["people"],
+    )
+    @action(detail=True, methods=["get"], url_path="file-items", filterset_class=None)
+    def file_items(self, request: Request, pk: str) -> Response:
+        return quality_files.file_items(self, request, _pk(pk))
 
 
 @extend_schema_view(

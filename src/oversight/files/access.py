@@ -23,13 +23,15 @@ closed) is no longer edited, reviewed or stepped on.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from oversight.access import policy
-from oversight.access.reach import LINE_MANAGEMENT, SELF, SUPERVISOR, Viewer
+from oversight.access.reach import LINE_MANAGEMENT, OVERSIGHT, SELF, SUPERVISOR, Viewer
 from oversight.access.standings import file_consent, person_standing
+from oversight.audit.services import audit_event
 from oversight.people.models import Person
 
 from .kinds import Kind, Step
@@ -146,3 +148,19 @@ def get_item_for(
         raise Http404("No such item")
     item.person = subject
     return subject, standing, item
+
+
+def log_item_read(viewer: Viewer, subject: Person, standing: str, item: FileItem, **detail: Any) -> None:
+    """Every read of an item (from a page or the API) is logged, with the purpose of a read from
+    outside the relationship (asked once per file per session by the policy)."""
+    if not viewer.first_time("file_item", item.pk, detail.get("version")):
+        return
+    audit_event(
+        actor=viewer,
+        action="file_item.view",
+        obj=item,
+        organisation_id=item.organisation_id,
+        acting_as=standing,
+        purpose=viewer.purpose_for(subject, standing) if standing in OVERSIGHT else "",
+        detail={"person": subject.pk, "kind": item.kind, "confidential": item.confidential, **detail},
+    )

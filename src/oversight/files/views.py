@@ -15,8 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from oversight.access import policy
-from oversight.access.reach import OVERSIGHT, Viewer
-from oversight.audit.services import audit_event
+from oversight.access.reach import Viewer
 from oversight.errors import ServiceError
 from oversight.forms import posted
 from oversight.people.models import Person
@@ -27,6 +26,7 @@ from .access import (
     get_file_for,
     get_file_for_writing,
     get_item_for,
+    log_item_read,
     may_edit,
     may_review,
     may_take_step,
@@ -60,22 +60,6 @@ def _writer(request: HttpRequest) -> tuple[Viewer, Person]:
     return viewer, viewer.person
 
 
-def _log_read(viewer: Viewer, subject: Person, standing: str, item: FileItem, **detail: Any) -> None:
-    """Every read of an item from a page is logged, with the purpose of a read from outside
-    the relationship (asked once per file per session by the policy)."""
-    if not viewer.first_time("file_item", item.pk, detail.get("version")):
-        return
-    audit_event(
-        actor=viewer,
-        action="file_item.view",
-        obj=item,
-        organisation_id=item.organisation_id,
-        acting_as=standing,
-        purpose=viewer.purpose_for(subject, standing) if standing in OVERSIGHT else "",
-        detail={"person": subject.pk, "kind": item.kind, "confidential": item.confidential, **detail},
-    )
-
-
 @login_required
 @policy.asks_purpose
 @require_GET
@@ -103,7 +87,7 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """One item: its answers, reviews and steps, and its history (every version)."""
     viewer = policy.current_viewer(request)
     subject, standing, item = get_item_for(viewer, pk, item_pk)
-    _log_read(viewer, subject, standing, item)
+    log_item_read(viewer, subject, standing, item)
     kind = kinds_for(subject.organisation).kind(item.kind)
     today = viewer.on
     steps = [s for s in kind.steps if may_take_step(s, item, standing, today)] if kind is not None else []
@@ -140,7 +124,7 @@ def item_version(request: HttpRequest, pk: int, item_pk: int, version: int) -> H
     written = item.versions.select_related("by").filter(version=version).first()
     if written is None:
         raise Http404("No such version")
-    _log_read(viewer, subject, standing, item, version=version)
+    log_item_read(viewer, subject, standing, item, version=version)
     kind = kinds_for(subject.organisation).kind(item.kind)
     return render(
         request,
@@ -301,7 +285,7 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     kind = _kind(subject, item.kind)
     if kind.action is not None or not may_edit(kind, item, standing, today):
         raise Http404("No such form")
-    _log_read(viewer, subject, standing, item)
+    log_item_read(viewer, subject, standing, item)
     sessions = _planned_sessions(viewer, subject, today, keep=item.session_id) if kind.links_session else None
     form = ItemForm(posted(request), kind=kind, today=today, sessions=sessions, initial=_answers_as_initial(kind, item))
     version = request.POST.get("version", "") if request.method == "POST" else str(item.version)
