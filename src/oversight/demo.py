@@ -17,6 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from oversight.capacity.demo import seed_demo as seed_capacity
 from oversight.cases.models import Child
 from oversight.cases.services import case_direction_mark_entered, case_review_record
 from oversight.compliance.store import refresh_organisation
@@ -136,6 +137,7 @@ def load_demo(*, today: date | None = None, seed: int = 7, only: tuple[str, ...]
             seed_quality(org, today)  # audits, observations and training (oversight.quality.demo)
             seed_file_items(org, today)  # supervision file items of every part (oversight.files.demo)
             seed_surveys(org, today)  # a closed survey and feedback on records (oversight.surveys.demo)
+            seed_capacity(org)  # contracted hours for capacity planning (oversight.capacity.demo)
             refresh_organisation(org, today)  # the obligation store, which the pages read
             created.append(org)
     return created

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "oversight.quality",  # quality assurance of supervision: audits, observations, training (issue 8)
     "oversight.surveys",  # feedback on supervision in records, anonymous staff surveys (issue 8)
     "oversight.files",  # supervision file items (Leeds 4.12)
+    "oversight.capacity",  # supervisor capacity planning (issue 9)
     "django_tasks",  # the embedded task runner (reminders): oversight.reminders.tasks
     "django_tasks_db",
     # Issue 7: the REST API (oversight.api), its OpenAPI schema and Swagger UI from our own static files
@@ -299,6 +300,13 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # starts one beside the server. The daily reminder job re-enqueues itself (oversight.reminders.tasks).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 OVERSIGHT_REMIND_AT_HOUR = env_int("OVERSIGHT_REMIND_AT_HOUR", 7)  # local time of the daily run
+
+# Supervisor capacity (README "Supervisor capacity"): the share of contracted hours set aside for
+# supervision, in percent (no policy names one), the minutes of a session whose rule sets no
+# duration, and of a child's case review (no policy gives one).
+OVERSIGHT_CAPACITY_SHARE = env_int("OVERSIGHT_CAPACITY_SHARE_PERCENT", 20) / 100
+OVERSIGHT_CAPACITY_DEFAULT_MINUTES = env_int("OVERSIGHT_CAPACITY_DEFAULT_MINUTES", 90)
+OVERSIGHT_CAPACITY_CASE_REVIEW_MINUTES = env_int("OVERSIGHT_CAPACITY_CASE_REVIEW_MINUTES", 15)
 
 # Email through Django's backends: SMTP when EMAIL_HOST is set, else the console (the demo)
 # outside production; production without EMAIL_HOST sends no email (the in-app bell still works).

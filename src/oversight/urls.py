@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("oversight.retention.urls")),
     path("", include("oversight.imports.urls")),
     path("", include("oversight.dashboards.urls")),
+    path("", include("oversight.capacity.urls")),
     path("", include("oversight.accounts.urls")),
     path("", include("oversight.reminders.urls")),
     path("api/", include("oversight.api.urls")),

@@ -16,8 +16,8 @@ from typing import Any
 
 from . import clocks
 from .file_clocks import file_clock_obligations
-from .pack import Period, PolicyPack, SupervisionRule
-from .scenario import Person, Relationship, Scenario, Session
+from .pack import CaseReviewRule, Period, PolicyPack, SupervisionRule
+from .scenario import Child, Person, Relationship, Scenario, Session
 
 Obligation = dict[str, Any]
 
@@ -313,6 +313,18 @@ def _obligations_supervision(
 # --- children --------------------------------------------------------------------
 
 
+def case_review_period(rule: CaseReviewRule, child: Child) -> Period:
+    """How often this child's case is reviewed: the rule's interval, or the manager's shorter
+    one where the pack lets the manager shorten it (Buckinghamshire). ``rule.every`` itself when
+    unchanged, so its cached clock is used."""
+    period = rule.every
+    if rule.manager_may_shorten and child.review_every_weeks is not None:
+        ceiling = period.add_to(child.allocated) - child.allocated
+        if timedelta(weeks=child.review_every_weeks) < ceiling:
+            period = Period(weeks=child.review_every_weeks)
+    return period
+
+
 def _obligations_case_review(index: _Index, pack: PolicyPack) -> list[Obligation]:
     if not pack.case_review:
         return []
@@ -328,11 +340,7 @@ def _obligations_case_review(index: _Index, pack: PolicyPack) -> list[Obligation
         rule = rule_for_status.get(child.status)
         if rule is None:
             continue
-        period = rule.every
-        if rule.manager_may_shorten and child.review_every_weeks is not None:
-            ceiling = period.add_to(child.allocated) - child.allocated
-            if timedelta(weeks=child.review_every_weeks) < ceiling:
-                period = Period(weeks=child.review_every_weeks)
+        period = case_review_period(rule, child)
         base = latest.get(child.id, child.allocated)
         due = clock(period)(base) if period is rule.every else period.add_to(base)
         flags = ["no_rationale"] if rule.rationale_required and not (child.rationale or "").strip() else []
