@@ -21,6 +21,7 @@ from oversight.capacity.demo import seed_demo as seed_capacity
 from oversight.cases.models import Child
 from oversight.cases.services import case_direction_mark_entered, case_review_record
 from oversight.compliance.store import refresh_organisation
+from oversight.dashboards.coverage_demo import seed_demo as seed_coverage
 from oversight.files.demo import seed_demo as seed_file_items
 from oversight.organisations.models import Organisation
 from oversight.people.models import AsyeReview, HoursWorked, Person, Service, Team
@@ -138,6 +139,7 @@ def load_demo(*, today: date | None = None, seed: int = 7, only: tuple[str, ...]
             seed_file_items(org, today)  # supervision file items of every part (oversight.files.demo)
             seed_surveys(org, today)  # a closed survey and feedback on records (oversight.surveys.demo)
             seed_capacity(org)  # contracted hours for capacity planning (oversight.capacity.demo)
+            seed_coverage(org, today)  # 4x4x4 tags on records, with gaps (oversight.dashboards.coverage_demo)
             refresh_organisation(org, today)  # the obligation store, which the pages read
             created.append(org)
     return created

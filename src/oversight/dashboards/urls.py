@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import coverage_views, views
 
 app_name = "dashboards"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("dashboards/service/<int:pk>/", views.service, name="service"),
     path("dashboards/authority/", views.authority, name="authority"),
     path("dashboards/<slug:key>/figures/<slug:slug>/", views.figure, name="figure"),
+    path("dashboards/<slug:key>/coverage/", coverage_views.coverage, name="coverage"),
     re_path(
         r"^dashboards/(?P<key>[-a-z0-9]+)/figures/(?P<slug>[-a-z0-9]+)/(?P<table>summary|rows)\.(?P<fmt>csv|xlsx)$",
         views.export,

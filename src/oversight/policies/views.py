@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from oversight.policy import shipped_packs
 from oversight.policy.describe import comparison_rows, rule_summary
+from oversight.policy.reflective import reflective_for
 
 
 def pack_list(request: HttpRequest) -> HttpResponse:
@@ -22,7 +23,9 @@ def pack_detail(request: HttpRequest, pack_id: str) -> HttpResponse:
         {"id": rule.id, "summary": rule_summary(rule), "source": pack.cite(rule), "interpretation": rule.interpretation}
         for rule in pack.all_rules()
     ]
-    return render(request, "policies/pack_detail.html", {"pack": pack, "rules": rules})
+    return render(
+        request, "policies/pack_detail.html", {"pack": pack, "rules": rules, "reflective": reflective_for(pack.id)}
+    )
 
 
 def pack_compare(request: HttpRequest) -> HttpResponse:

@@ -41,6 +41,13 @@ class Record(models.Model):
     escalated_at = models.DateTimeField(null=True, blank=True)
     escalation_outcome = models.TextField(blank=True)
     escalation_resolved_at = models.DateTimeField(null=True, blank=True)
+    # 4x4x4 coverage (Leeds 3.4, Blackpool 3, Bristol 4.1): what the session served and reached,
+    # tagged by the supervisor (records.services.record_tag_coverage). Lists of ids from
+    # oversight.policy.reflective (FUNCTION_IDS, STAGE_IDS) and the pack's own ``areas``.
+    functions = models.JSONField(default=list, blank=True, help_text="Morrison's functions the session served.")
+    stages = models.JSONField(default=list, blank=True, help_text="Stages of the Kolb cycle the session reached.")
+    areas = models.JSONField(default=list, blank=True, help_text="The council's own areas the session covered.")
+    coverage_tagged_at = models.DateTimeField(null=True, blank=True, help_text="None until first tagged.")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

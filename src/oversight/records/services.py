@@ -337,3 +337,57 @@ def apply_deemed_agreements(
         if record_deem_agreed(record=record, today=today) is not None:
             count += 1
     return count
+
+
+def record_tag_coverage(
+    *,
+    record: Record,
+    by: Person,
+    functions: list[str],
+    stages: list[str],
+    areas: list[str] | None = None,
+) -> Record:
+    """Tag the record with the functions the session served, the Kolb stages it reached and
+    the council's own areas it covered (4x4x4: Leeds 3.4, Blackpool 3, Bristol 4.1).
+
+    The supervisor tags, while the record is not final: in draft, shared, agreed or disputed.
+    The tags are the supervisor's account of the session, not the text the supervisee agreed,
+    so agreeing does not close them; finalising does, as it closes everything (a final record
+    never changes). Each change writes its audit row with what it was and what it became."""
+    from oversight.policy.reflective import FUNCTION_IDS, STAGE_IDS, reflective_for
+
+    areas = areas or []
+    for field, given, known in (("functions", functions, FUNCTION_IDS), ("stages", stages, STAGE_IDS)):
+        unknown = sorted(set(given) - set(known))
+        if unknown:
+            raise ServiceError(field, f"Choose from the list: there is no {unknown[0]!r}")
+    with transaction.atomic():
+        locked = _lock(
+            record,
+            (Record.Status.DRAFT, Record.Status.SHARED, Record.Status.AGREED, Record.Status.DISPUTED),
+            "tagged",
+        )
+        if not _is_supervisor(locked, by):
+            raise ServiceError("__all__", "Only the supervisor tags the record")
+        known_areas = [a.id for a in reflective_for(locked.session.organisation.policy_pack).areas]
+        unknown = sorted(set(areas) - set(known_areas))
+        if unknown:
+            raise ServiceError("areas", f"Choose from the list: there is no {unknown[0]!r}")
+        before = {"functions": locked.functions, "stages": locked.stages, "areas": locked.areas}
+        # kept in the model's order, so equal tags compare equal whatever order they came in
+        locked.functions = [f for f in FUNCTION_IDS if f in functions]
+        locked.stages = [s for s in STAGE_IDS if s in stages]
+        locked.areas = [a for a in known_areas if a in areas]
+        locked.coverage_tagged_at = timezone.now()
+        locked.save(update_fields=["functions", "stages", "areas", "coverage_tagged_at", "updated_at"])
+        audit_event(
+            actor=by,
+            action="record.tag_coverage",
+            obj=locked,
+            organisation_id=locked.session.organisation_id,
+            detail={
+                "before": before,
+                "after": {"functions": locked.functions, "stages": locked.stages, "areas": locked.areas},
+            },
+        )
+    return locked

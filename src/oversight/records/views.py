@@ -16,6 +16,7 @@ from oversight.forms import GovukDateField, govukify
 from oversight.people.models import Person
 
 from .models import Action, Record
+from .reflective import coverage_for, prompts_for
 from .services import (
     action_add,
     action_complete,
@@ -29,6 +30,7 @@ from .services import (
     record_resolve_escalation,
     record_save_draft,
     record_share,
+    record_tag_coverage,
 )
 
 
@@ -67,6 +69,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     action_form = ActionForm(people=Person.objects.filter(pk__in=[p.pk for p in participants]))
     errors: list[str] = []
     content = dict(record.content)
+    posted_tags: dict[str, list[str]] | None = None
 
     if request.method == "POST":
         step = request.POST.get("step", "")
@@ -75,6 +78,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 content = {s.id: request.POST.get(f"section-{s.id}", "") for s in template.sections}  # type: ignore[union-attr]
                 version = int(request.POST.get("version", "0") or 0)
                 record_save_draft(record=record, by=me, content=content, expected_version=version)
+                if request.POST.get("coverage"):  # the draft's form carries the coverage ticks too
+                    posted_tags = {name: request.POST.getlist(name) for name in ("functions", "stages", "areas")}
+                    record_tag_coverage(record=record, by=me, **posted_tags)
                 messages.success(request, "Draft saved.")
                 return redirect("records:detail", pk=pk)
             if step == "share" and standing == "supervisor":
@@ -107,6 +113,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, "Addendum added.")
                 return redirect("records:detail", pk=pk)
+            if step == "coverage" and standing == "supervisor":
+                posted_tags = {name: request.POST.getlist(name) for name in ("functions", "stages", "areas")}
+                record_tag_coverage(record=record, by=me, **posted_tags)
+                messages.success(request, "Coverage saved.")
+                return redirect("records:detail", pk=pk)
             if step == "action" and standing == "supervisor":
                 action_form = ActionForm(
                     request.POST, people=Person.objects.filter(pk__in=[p.pk for p in participants])
@@ -137,6 +148,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 errors[-1] = exc.message
 
     confidential_ok = policy.may(viewer, "view_confidential", record)
+    editable = standing == "supervisor" and record.status == Record.Status.DRAFT
+    prompts = prompts_for(record, template) if editable else None
     sections = [
         {
             "id": s.id,
@@ -147,6 +160,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "signature": s.signature,
             "text": content.get(s.id, ""),
             "hidden": s.confidential and not confidential_ok,
+            "banks": prompts.by_section.get(s.id, []) if prompts else [],
         }
         for s in (template.sections if template else [])
     ]
@@ -188,7 +202,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": record.actions.select_related("owner"),
             "addenda": record.addenda.select_related("author"),
             "agenda": agenda,
-            "editable": standing == "supervisor" and record.status == Record.Status.DRAFT,
+            "editable": editable,
+            "general_banks": prompts.general if prompts else [],
+            "coverage": coverage_for(
+                record,
+                editable=standing == "supervisor" and record.status != Record.Status.FINAL,
+                posted=posted_tags if errors else None,
+            ),
             "pack": pack,
             "supervisee_name": session.supervisee.name if session.supervisee else "the group",
             "next_booking": next_booking,
