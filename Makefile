@@ -55,6 +55,7 @@ bench: venv
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/crash.py
 	$(BIN)/python bench/store.py
+	$(BIN)/python bench/guard.py
 	$(BIN)/python bench/records.py
 
 # Issue 7, Scale: each part of `make bench` alone (bench/README.md, "Scale").
@@ -69,6 +70,11 @@ bench-load: venv
 
 bench-crash: venv
 	$(BIN)/python bench/crash.py
+
+# Issue 9: the child-data guard's precision and recall on its labelled sentences (bench/guard/labelled.yaml).
+.PHONY: bench-guard
+bench-guard: venv
+	$(BIN)/python bench/guard.py
 
 clean:
 	rm -rf $(VENV) oversight.sqlite3 staticfiles .pytest_cache

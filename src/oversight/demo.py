@@ -23,6 +23,7 @@ from oversight.cases.services import case_direction_mark_entered, case_review_re
 from oversight.compliance.store import refresh_organisation
 from oversight.dashboards.coverage_demo import seed_demo as seed_coverage
 from oversight.files.demo import seed_demo as seed_file_items
+from oversight.guard.demo import seed_demo as seed_guard
 from oversight.organisations.models import Organisation
 from oversight.people.models import AsyeReview, HoursWorked, Person, Service, Team
 from oversight.policy.engine import interval_for, rules_for
@@ -138,6 +139,7 @@ def load_demo(*, today: date | None = None, seed: int = 7, only: tuple[str, ...]
             seed_quality(org, today)  # audits, observations and training (oversight.quality.demo)
             seed_file_items(org, today)  # supervision file items of every part (oversight.files.demo)
             seed_surveys(org, today)  # a closed survey and feedback on records (oversight.surveys.demo)
+            seed_guard(org, today)  # names as keyed hashes, a record the guard flags (oversight.guard.demo)
             seed_capacity(org)  # contracted hours for capacity planning (oversight.capacity.demo)
             seed_coverage(org, today)  # 4x4x4 tags on records, with gaps (oversight.dashboards.coverage_demo)
             refresh_organisation(org, today)  # the obligation store, which the pages read

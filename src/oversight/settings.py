@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "oversight.surveys",  # feedback on supervision in records, anonymous staff surveys (issue 8)
     "oversight.files",  # supervision file items (Leeds 4.12)
     "oversight.capacity",  # supervisor capacity planning (issue 9)
+    "oversight.guard",  # the child-data guard: children's information kept out of personal records (issue 9)
     "django_tasks",  # the embedded task runner (reminders): oversight.reminders.tasks
     "django_tasks_db",
     # Issue 7: the REST API (oversight.api), its OpenAPI schema and Swagger UI from our own static files

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("oversight.quality.urls")),
     path("", include("oversight.surveys.urls")),
     path("", include("oversight.files.urls")),
+    path("", include("oversight.guard.urls")),
     path("", include("oversight.access.urls")),
     path("", include("oversight.retention.urls")),
     path("", include("oversight.imports.urls")),

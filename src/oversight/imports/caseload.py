@@ -4,13 +4,18 @@ organisation's children and staff, and what applying it would change.
 
 A case ID not in Oversight is a new child (``create``); one in Oversight has its worker,
 status and dates brought to the file's (``update``). Children in Oversight but not in the
-file are left as they are. No child's name is ever read: columns not listed are left out,
-except that any other column whose header says "date" or "due" is kept as one of the child's
+file are left as they are. A child's name, where the export has one (first name, last name or
+child name columns), is read only to be kept as keyed hashes for the child-data guard
+(oversight.guard): never stored or shown in clear, and an uploaded file has its name columns
+replaced by the hashes before it is kept (``redact_names``). Other columns not listed are left
+out, except that any column whose header says "date" or "due" is kept as one of the child's
 other key dates, under its header.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,7 +25,17 @@ from oversight.organisations.models import Organisation
 from oversight.people.models import Person
 
 from .plan import CREATE, UNCHANGED, UPDATE, FieldChange, Plan, PlannedRow, sha256_of
-from .reading import Column, FileRefused, RowError, decode, long_date, normalise_header, parse_date, read_table
+from .reading import (
+    Column,
+    FileRefused,
+    RowError,
+    Table,
+    decode,
+    long_date,
+    normalise_header,
+    parse_date,
+    read_table,
+)
 
 CASELOAD_COLUMNS = (
     Column(
@@ -65,6 +80,11 @@ CASELOAD_COLUMNS = (
         "Last seen date",
         ("last seen", "date last seen", "last visit", "last visit date", "date of last visit"),
     ),
+    # A child's name, for the child-data guard only: kept as keyed hashes, never in clear.
+    Column("first_name", "First name", ("forename", "forenames", "given name", "first names", "child first name")),
+    Column("last_name", "Last name", ("surname", "family name", "last names", "child surname", "child last name")),
+    Column("full_name", "Child name", ("name", "child's name", "full name", "child full name", "child's full name")),
+    Column("name_keys", "Name keys", ("name hashes",)),
     Column(
         "plan_review",
         "Plan review date",
@@ -116,7 +136,48 @@ LABELS = {
     "last_seen": "Last seen",
     "plan_review": "Plan review",
     "key_dates": "Other key dates",
+    "name_keys": "Name (for the child-data guard)",
 }
+NAME_FIELDS = ("first_name", "last_name", "full_name")
+
+
+def _name_key() -> bytes:
+    from oversight.guard.keys import guard_key
+
+    return guard_key()
+
+
+def _row_name_keys(table: Table, cells: list[str], key: bytes) -> frozenset[str]:
+    """The keyed hashes of the row's name: read from a redacted file's "Name keys" column, else
+    worked out from its name columns."""
+    from oversight.guard.scanner import name_digests
+
+    if table.has("name_keys"):
+        return frozenset(table.cell(cells, "name_keys").split())
+    return frozenset(name_digests(key, *(table.cell(cells, f) for f in NAME_FIELDS if table.has(f))))
+
+
+def redact_names(data: bytes) -> bytes:
+    """The file with its name columns (first name, last name, child name) replaced by one "Name
+    keys" column of keyed hashes, so that an uploaded file kept for its preview never holds a
+    child's name. A file with no name columns, or one that cannot be read, comes back unchanged
+    (the preview reports what is wrong with it)."""
+    try:
+        table, errors = read_table(decode(data), CASELOAD_COLUMNS)
+    except FileRefused:
+        return data
+    names = [table.positions[f] for f in NAME_FIELDS if table.has(f)]
+    if not names or table.has("name_keys") or any(e.row == 1 and "Two columns" in e.message for e in errors):
+        return data
+    key = _name_key()
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    keep = [i for i in range(len(table.headers)) if i not in names]
+    writer.writerow([table.headers[i] for i in keep] + ["Name keys"])
+    for _number, cells in table.rows:
+        digests = " ".join(sorted(_row_name_keys(table, cells, key)))
+        writer.writerow([cells[i] if i < len(cells) else "" for i in keep] + [digests])
+    return out.getvalue().encode("utf-8")
 
 
 def is_key_date_header(header: str) -> bool:
@@ -134,6 +195,7 @@ class CaseRow:
     case_id: str
     child: Child | None
     values: dict[str, Any]
+    held_name_keys: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -143,6 +205,10 @@ class CaseloadPlan:
 
 
 def _display(name: str, value: Any) -> str:
+    if name == "name_keys":
+        # never the name: a short fingerprint of its hashes, so a preview notices a change
+        fingerprint = sha256_of(" ".join(sorted(value)).encode())[:8] if value else ""
+        return f"kept as keyed hashes (not shown; {fingerprint})" if value else "none"
     if value is None or value == "" or value == {}:
         return "none"
     if name == "worker":
@@ -177,6 +243,16 @@ def plan_caseload(organisation: Organisation, data: bytes, *, today: date) -> Ca
 
     staff = {p.staff_id: p for p in Person.objects.filter(organisation=organisation)}
     children = {c.case_id: c for c in Child.objects.filter(organisation=organisation).select_related("worker")}
+    with_names = any(table.has(f) for f in (*NAME_FIELDS, "name_keys"))
+    name_key = _name_key() if with_names else b""
+    held: dict[int, set[str]] = {}
+    if with_names:
+        from oversight.guard.models import ChildNameKey
+
+        for child_id, digest in ChildNameKey.objects.filter(child__organisation=organisation).values_list(
+            "child_id", "digest"
+        ):
+            held.setdefault(child_id, set()).add(digest)
     rows: list[CaseRow] = []
     seen: dict[str, int] = {}
     for number, cells in table.rows:
@@ -250,7 +326,12 @@ def plan_caseload(organisation: Organisation, data: bytes, *, today: date) -> Ca
                 except ValueError as exc:
                     error(table.column_at(index), str(exc))
             values["key_dates"] = key_dates
-        rows.append(CaseRow(number, case_id, children.get(case_id), values))
+        if with_names:
+            values["name_keys"] = _row_name_keys(table, cells, name_key)
+        known = children.get(case_id)
+        rows.append(
+            CaseRow(number, case_id, known, values, frozenset(held.get(known.pk, ())) if known else frozenset())
+        )
 
     for row in rows:
         if any(e.row == row.row for e in plan.errors):
@@ -274,12 +355,12 @@ def _planned(row: CaseRow) -> PlannedRow:
         changes = [
             FieldChange(LABELS[name], "", _display(name, value))
             for name, value in row.values.items()
-            if value not in (None, "", {})
+            if value not in (None, "", {}) and value != frozenset()
         ]
         return PlannedRow(row.row, row.case_id, label, CREATE, changes)
     changes = []
     for name, after in row.values.items():
-        before = getattr(child, name)
+        before = row.held_name_keys if name == "name_keys" else getattr(child, name)
         same = (before.pk == after.pk) if name == "worker" else before == after
         if not same:
             changes.append(FieldChange(LABELS[name], _display(name, before), _display(name, after)))

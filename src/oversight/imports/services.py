@@ -25,7 +25,7 @@ from oversight.organisations.models import Organisation
 from oversight.people.models import Person, Service, Team
 from oversight.people.services import person_create, person_record_leaving, person_update
 
-from .caseload import plan_caseload
+from .caseload import plan_caseload, redact_names
 from .hr import HrPlan, HrRow, NewTeam, plan_hr
 from .models import ImportUpload
 from .plan import Plan, sha256_of
@@ -374,10 +374,16 @@ def caseload_import_apply(
         columns = {"case_id": "Child ID", "worker": "Allocated worker ID", "status": "Status"}
         for row in work.rows:
             with _at_row(plan, row, columns):
+                values = {k: v for k, v in row.values.items() if k != "name_keys"}
                 if row.child is None:
-                    child_create(organisation=organisation, by=by, case_id=row.case_id, **row.values)
+                    child = child_create(organisation=organisation, by=by, case_id=row.case_id, **values)
                 else:
-                    child_update(child=row.child, by=by, **row.values)
+                    child = child_update(child=row.child, by=by, **values)
+                if "name_keys" in row.values:
+                    # The child-data guard's keyed hashes of the name (oversight.guard), never the name.
+                    from oversight.guard.services import child_name_keys_set
+
+                    child_name_keys_set(child=child, digests=set(row.values["name_keys"]), by=by)
         audit_event(
             actor=by,
             action="import.caseload.apply",
@@ -401,6 +407,8 @@ def upload_store(*, organisation: Organisation, by: Person, kind: str, filename:
         raise ServiceError("file", f"The file must be smaller than {MAX_BYTES // 1024 // 1024} MB")
     if not data:
         raise ServiceError("file", "The selected file is empty")
+    if kind == ImportUpload.Kind.CASELOAD:
+        data = redact_names(data)  # a child's name is never kept: its columns become keyed hashes
     with transaction.atomic():
         upload = ImportUpload.objects.create(
             organisation=organisation,

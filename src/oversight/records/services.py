@@ -118,13 +118,16 @@ def record_save_draft(*, record: Record, by: Person, content: dict[str, Any], ex
     return locked
 
 
-def record_share(*, record: Record, by: Person, on: date) -> Record:
+def record_share(*, record: Record, by: Person, on: date, acknowledge_findings: bool = False) -> Record:
+    """Draft -> shared. Refused while the child-data guard has unresolved findings (Leeds 4.13,
+    Bristol 5.2), unless ``acknowledge_findings`` (audited): oversight.guard."""
     with transaction.atomic():
         locked = _lock(record, (Record.Status.DRAFT,), "shared")
         if not _is_supervisor(locked, by):
             raise ServiceError("__all__", "Only the supervisor shares the record")
         if on < locked.session.date:
             raise ServiceError("on", "A record cannot be shared before the session")
+        _guard_before(locked, by, "shared", acknowledge_findings)
         locked.status = Record.Status.SHARED
         locked.shared_on = on
         locked.save(update_fields=["status", "shared_on", "updated_at"])
@@ -160,12 +163,24 @@ def record_dispute(*, record: Record, by: Person, view: str, on: date) -> Record
     return locked
 
 
-def record_finalise(*, record: Record, by: Person) -> Record:
-    """Agreed or disputed (both views kept) -> final. A final record never changes."""
+def _guard_before(record: Record, by: Person, doing: str, acknowledged: bool) -> None:
+    """The child-data guard's check, where it is installed (oversight.guard.services.guard_before)."""
+    from django.apps import apps
+
+    if apps.is_installed("oversight.guard"):
+        from oversight.guard.services import guard_before
+
+        guard_before(record=record, by=by, doing=doing, acknowledged=acknowledged)
+
+
+def record_finalise(*, record: Record, by: Person, acknowledge_findings: bool = False) -> Record:
+    """Agreed or disputed (both views kept) -> final. A final record never changes. Refused while
+    the child-data guard has unresolved findings, unless ``acknowledge_findings`` (audited)."""
     with transaction.atomic():
         locked = _lock(record, (Record.Status.AGREED, Record.Status.DISPUTED), "finalised")
         if not _is_supervisor(locked, by):
             raise ServiceError("__all__", "Only the supervisor finalises the record")
+        _guard_before(locked, by, "finalised", acknowledge_findings)
         locked.status = Record.Status.FINAL
         locked.finalised_at = timezone.now()
         locked.save(update_fields=["status", "finalised_at", "updated_at"])

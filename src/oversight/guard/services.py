@@ -1,0 +1,184 @@
+"""State changes of the child-data guard. Each checks the state it leaves and writes its audit
+row in the same transaction:
+
+- ``child_name_keys_set``: a child's name, from the case-system import, kept as keyed hashes;
+- ``finding_move``: a finding's sentence becomes a case direction for the child (a CaseReview,
+  through oversight.cases) and leaves the personal record, both in one transaction;
+- ``finding_dismiss``: the supervisor says a finding is not a child's information, and why;
+- ``guard_before``: asked by record_share and record_finalise; refuses while findings are
+  unresolved unless the supervisor acknowledges them (audited).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from oversight.audit.services import audit_event
+from oversight.cases.models import CaseReview, Child
+from oversight.cases.services import case_review_record
+from oversight.errors import ServiceError
+from oversight.people.models import Person
+from oversight.records.models import Record
+
+from .models import ChildNameKey, DismissedFinding
+from .selectors import RecordFinding, check_record, match_digest, workers_of
+
+# Text can be moved out of, and findings dismissed in, a record not yet final: a draft before it
+# is shared, and an agreed or disputed one before it is finalised (a shared record waits for the
+# supervisee's answer on what was shared).
+OPEN = (Record.Status.DRAFT, Record.Status.AGREED, Record.Status.DISPUTED)
+
+
+def child_name_keys_set(*, child: Child, digests: set[str], by: Any) -> bool:
+    """Keep exactly ``digests`` as the keyed hashes of ``child``'s name (an empty set forgets it).
+    Returns whether anything changed. The audit row counts the hashes; it never holds a name."""
+    with transaction.atomic():
+        locked = Child.objects.select_for_update().get(pk=child.pk)
+        held = set(ChildNameKey.objects.filter(child=locked).values_list("digest", flat=True))
+        if held == digests:
+            return False
+        ChildNameKey.objects.filter(child=locked).exclude(digest__in=digests).delete()
+        ChildNameKey.objects.bulk_create([ChildNameKey(child=locked, digest=d) for d in sorted(digests - held)])
+        audit_event(
+            actor=by,
+            action="child.name_keys",
+            obj=locked,
+            organisation_id=locked.organisation_id,
+            detail={"keys": len(digests), "before": len(held)},
+        )
+    return True
+
+
+def _lock_open(record: Record, by: Person, expected_version: int, doing: str) -> Record:
+    locked = Record.objects.select_for_update().select_related("session__organisation").filter(pk=record.pk).first()
+    if locked is None or locked.status not in OPEN:
+        status = locked.status if locked else "gone"
+        raise ServiceError("__all__", f"This record is {status}: nothing can be {doing} in it now")
+    if locked.session.supervisor_id != by.pk:
+        raise ServiceError("__all__", "Only the supervisor who led the session acts on the check of its record")
+    if locked.version != expected_version:
+        raise ServiceError(
+            "__all__", "The record has changed since this page was opened: the findings below are as it is now"
+        )
+    return locked
+
+
+def _finding(record: Record, finding_id: str) -> RecordFinding:
+    found = next((f for f in check_record(record).findings if f.id == finding_id), None)
+    if found is None:
+        raise ServiceError("finding", "This finding is no longer in the record")
+    return found
+
+
+def _without(text: str, start: int, end: int) -> str:
+    """``text`` less text[start:end], the spaces and line breaks around the gap tidied."""
+    before, after = text[:start].rstrip(" \t"), text[end:].lstrip(" \t")
+    joined = (
+        before + (" " if before and after and not before.endswith("\n") and not after.startswith("\n") else "") + after
+    )
+    return re.sub(r"\n{3,}", "\n\n", joined).strip()
+
+
+def finding_move(
+    *, record: Record, by: Person, finding_id: str, expected_version: int, child: Child | None = None
+) -> CaseReview:
+    """Move the sentence of a finding to a case direction for the child (the caseload child it
+    names, else ``child``, on the supervisee's caseload), dated the session's day, and take it out
+    of the personal record. Returns the case review."""
+    with transaction.atomic():
+        locked = _lock_open(record, by, expected_version, "moved")
+        found = _finding(locked, finding_id)
+        caseload = Child.objects.filter(
+            worker_id__in=workers_of(locked), organisation_id=locked.session.organisation_id
+        )
+        target = caseload.filter(case_id=found.finding.child).first() if found.finding.child else None
+        if target is None:
+            if child is None:
+                raise ServiceError("child", "Choose the child this is about")
+            target = caseload.filter(pk=child.pk).first()
+            if target is None:
+                raise ServiceError("child", "Choose a child on the supervisee's caseload")
+        sentence = found.sentence.strip()
+        review = case_review_record(
+            child=target, by=by, on=locked.session.date, direction=sentence, session=locked.session
+        )
+        content = dict(locked.content)
+        content[found.section] = _without(found.text, found.sentence_start, found.sentence_end)
+        locked.content = content
+        locked.version += 1
+        locked.save(update_fields=["content", "version", "updated_at"])
+        audit_event(
+            actor=by,
+            action="guard.move",
+            obj=locked,
+            organisation_id=locked.session.organisation_id,
+            detail={
+                "section": found.section,
+                "kind": found.finding.kind,
+                "case_review": review.pk,
+                "child": target.case_id,
+                "version": locked.version,
+            },
+        )
+    return review
+
+
+def finding_dismiss(
+    *, record: Record, by: Person, finding_id: str, expected_version: int, reason: str
+) -> DismissedFinding:
+    """The supervisor says a finding is not a child's information (a staff member's birthday, an
+    office's postcode), and why; it no longer holds the record back."""
+    if not reason.strip():
+        raise ServiceError("reason", "Say why this is not a child's information")
+    with transaction.atomic():
+        locked = _lock_open(record, by, expected_version, "dismissed")
+        found = _finding(locked, finding_id)
+        if found.dismissed is not None:
+            raise ServiceError("finding", "This finding is already dismissed")
+        dismissal = DismissedFinding.objects.create(
+            record=locked,
+            section=found.section,
+            kind=found.finding.kind,
+            match_digest=match_digest(found.finding.kind, found.finding.text),
+            reason=reason.strip(),
+            by=by,
+            at=timezone.now(),
+        )
+        audit_event(
+            actor=by,
+            action="guard.dismiss",
+            obj=locked,
+            organisation_id=locked.session.organisation_id,
+            detail={"section": found.section, "kind": found.finding.kind, "dismissal": dismissal.pk},
+        )
+    return dismissal
+
+
+def guard_before(*, record: Record, by: Person, doing: str, acknowledged: bool) -> None:
+    """Called by record_share and record_finalise inside their transaction, on the locked record:
+    refuses while a finding the council's rules say holds the record back is neither moved nor
+    dismissed, unless the supervisor ``acknowledged`` them, which is audited with their kinds."""
+    unresolved = check_record(record).unresolved
+    if not unresolved:
+        return
+    kinds = sorted({f.finding.label.lower() for f in unresolved})
+    if not acknowledged:
+        count = len(unresolved)
+        raise ServiceError(
+            "child_data",
+            f"This record may hold children's information ({count} finding{'s' if count != 1 else ''}: "
+            f"{', '.join(kinds)}). Before it is {doing}, move each to a case direction or dismiss it with a "
+            f"reason at {reverse('guard:check', args=[record.pk])}",
+        )
+    audit_event(
+        actor=by,
+        action="guard.acknowledge",
+        obj=record,
+        organisation_id=record.session.organisation_id,
+        detail={"doing": doing, "findings": len(unresolved), "kinds": sorted({f.finding.kind for f in unresolved})},
+    )
