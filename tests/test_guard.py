@@ -133,6 +133,25 @@ def test_move_makes_a_case_direction_and_takes_the_sentence_out(cast: Cast) -> N
     assert record_share(record=record, by=cast.theo, on=DAY).status == "shared"
 
 
+def test_moving_out_of_an_agreed_record_is_said_on_the_record_for_the_supervisee(cast: Cast) -> None:
+    record = draft(cast, "Sally is well. LCS204913 needs a CAMHS referral.")
+    record = record_share(record=record, by=cast.theo, on=DAY, acknowledge_findings=True)
+    record = record_agree(record=record, by=cast.sally, on=DAY)
+    Child.objects.create(
+        organisation=cast.org, case_id="LCS204913", status="cp", worker=cast.sally, allocated=date(2025, 6, 2)
+    )
+    found = check_record(record).findings[0]
+    finding_move(record=record, by=cast.theo, finding_id=found.id, expected_version=record.version)
+    record.refresh_from_db()
+    assert record.status == "agreed" and record.content["wellbeing"] == "Sally is well."
+    addendum = record.addenda.get()
+    assert addendum.author == cast.theo and "moved to the child's record" in addendum.reason
+    assert "LCS204913" not in addendum.text and "after it was agreed" in addendum.text
+    assert AuditEvent.objects.get(action="guard.move").detail["addendum"] == addendum.pk
+    # a draft's sentence moves with no addendum: the supervisee has not seen it yet
+    assert Record.objects.filter(addenda__isnull=False).count() == 1
+
+
 def test_move_of_a_finding_not_tied_to_a_child_asks_which_child(cast: Cast) -> None:
     with_names(cast)
     record = draft(cast, "The family moved to LS6 2AB last week.")
@@ -290,3 +309,22 @@ def test_the_demo_seed_makes_the_guard_fire(cast: Cast) -> None:
     kinds = {f.finding.kind for f in check_record(record).unresolved}
     assert {"CHILD_NAME", "CASE_ID"} <= kinds
     assert ChildNameKey.objects.filter(child__case_id="LCS111111").count() == 3
+
+
+def test_the_api_refuses_a_share_with_findings_unless_acknowledged(cast: Cast) -> None:
+    from django.contrib.auth import get_user_model
+
+    from oversight.api.services import api_token_create
+
+    cast.theo.user = get_user_model().objects.create_user(username="theo-api", password="x")
+    cast.theo.save()
+    _, key = api_token_create(user=cast.theo.user, name="test", scopes=["read", "write"], days=30)
+    record = draft(cast, "LCS204913 needs a CAMHS referral.")
+    url, auth = f"/api/records/{record.pk}/share/", {"HTTP_AUTHORIZATION": f"Token {key}"}
+    refused = Client().post(url, {}, content_type="application/json", **auth)
+    assert refused.status_code == 400 and f"/records/{record.pk}/check/" in refused.json()["child_data"][0]
+    wrong = Client().post(url, {"acknowledge_findings": "perhaps"}, content_type="application/json", **auth)
+    assert wrong.status_code == 400 and "acknowledge_findings" in wrong.json()
+    shared = Client().post(url, {"acknowledge_findings": True}, content_type="application/json", **auth)
+    assert shared.status_code == 200 and shared.json()["status"] == "shared"
+    assert AuditEvent.objects.filter(action="guard.acknowledge").count() == 1

@@ -398,3 +398,14 @@ class AgreementReviewSerializer(serializers.Serializer):
 
 class EmptySerializer(serializers.Serializer):
     pass
+
+
+class SignOffSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    acknowledge_findings = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Share or finalise although the child-data guard found possible children's information "
+        "that is neither moved nor dismissed (the acknowledgement is audited; the page at "
+        "/records/{id}/check/ moves or dismisses each finding). Without it such a record is refused "
+        "with a 400 on child_data.",
+    )

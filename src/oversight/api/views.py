@@ -337,11 +337,12 @@ class RecordViewSet(PolicyViewSet):
         )
         return self._answer(self._fresh(record))
 
-    @extend_schema(summary="Share the record with the supervisee", request=s.EmptySerializer, tags=["records"])
+    @extend_schema(summary="Share the record with the supervisee", request=s.SignOffSerializer, tags=["records"])
     @action(detail=True, methods=["post"])
     def share(self, request: Request, pk: str) -> Response:
         record, me = self._for_change(pk, "share")
-        record_share(record=record, by=me, on=timezone.localdate())
+        body = self._body(s.SignOffSerializer)
+        record_share(record=record, by=me, on=timezone.localdate(), acknowledge_findings=body["acknowledge_findings"])
         return self._answer(self._fresh(record))
 
     @extend_schema(summary="Agree the shared record (the supervisee)", request=s.EmptySerializer, tags=["records"])
@@ -364,12 +365,13 @@ class RecordViewSet(PolicyViewSet):
         return self._answer(self._fresh(record))
 
     @extend_schema(
-        summary="Finalise an agreed or disputed record (the supervisor)", request=s.EmptySerializer, tags=["records"]
+        summary="Finalise an agreed or disputed record (the supervisor)", request=s.SignOffSerializer, tags=["records"]
     )
     @action(detail=True, methods=["post"])
     def finalise(self, request: Request, pk: str) -> Response:
         record, me = self._for_change(pk, "sign")
-        record_finalise(record=record, by=me)
+        body = self._body(s.SignOffSerializer)
+        record_finalise(record=record, by=me, acknowledge_findings=body["acknowledge_findings"])
         return self._answer(self._fresh(record))
 
 

@@ -23,7 +23,7 @@ from oversight.cases.models import CaseReview, Child
 from oversight.cases.services import case_review_record
 from oversight.errors import ServiceError
 from oversight.people.models import Person
-from oversight.records.models import Record
+from oversight.records.models import Addendum, Record
 
 from .models import ChildNameKey, DismissedFinding
 from .selectors import RecordFinding, check_record, match_digest, workers_of
@@ -112,6 +112,7 @@ def finding_move(
         locked.content = content
         locked.version += 1
         locked.save(update_fields=["content", "version", "updated_at"])
+        told = _tell_the_supervisee(locked, by, found.section)
         audit_event(
             actor=by,
             action="guard.move",
@@ -123,9 +124,28 @@ def finding_move(
                 "case_review": review.pk,
                 "child": target.case_id,
                 "version": locked.version,
+                "addendum": told.pk if told is not None else None,
             },
         )
     return review
+
+
+def _tell_the_supervisee(record: Record, by: Person, section: str) -> Addendum | None:
+    """Where the supervisee has already agreed (or disputed) the text, taking a sentence out of
+    it is said on the record itself, as an addendum they see: what was agreed is not changed
+    silently. The addendum names the section, not the child (it is in the personal record)."""
+    if record.status not in (Record.Status.AGREED, Record.Status.DISPUTED):
+        return None
+    template = record.session.organisation.pack.template(record.template_id)
+    title = next((s.title for s in template.sections if s.id == section), section) if template else section
+    return Addendum.objects.create(
+        record=record,
+        author=by,
+        reason="Children's information moved to the child's record",
+        text=f"A sentence about a child in “{title}” was taken out of this record after it was "
+        f"{record.get_status_display().lower()} and entered as a case direction on the child's own record, "
+        "where children's information belongs. The rest of the record is as it was.",
+    )
 
 
 def finding_dismiss(
