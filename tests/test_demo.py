@@ -67,6 +67,35 @@ def test_demo_authorities(capsys: pytest.CaptureFixture[str]) -> None:
     body = client.get("/").content.decode()
     assert "My supervision" in body and "Overdue" in body
 
+    # Issue 9, each feature reachable from the demo: the team manager's dashboards index links the
+    # coverage and capacity pages, which show their supervisees; their latest draft offers the
+    # council's reflective prompts and its check finds the child the demo named in it.
+    for org in demo:
+        tm = org.people.get(user__username=f"{org.slug}.tm1")
+        viewer = Client()
+        viewer.force_login(tm.user)
+        index = viewer.get("/dashboards/").content.decode()
+        assert 'href="/capacity/"' in index and 'href="/dashboards/supervisor/coverage/"' in index, org
+        coverage = viewer.get("/dashboards/supervisor/coverage/")
+        assert coverage.status_code == 200 and "Functions" in coverage.content.decode(), org
+        plans = viewer.get("/capacity/").content.decode()
+        team = f"/capacity/team-{tm.team_id}/"
+        assert f'href="{team}"' in plans, org
+        plan = viewer.get(team).content.decode()
+        assert tm.name in plan and "hours" in plan.lower(), org
+        draft = (  # the draft oversight.guard.demo names a child in: the latest with a caseload
+            Record.objects.filter(session__supervisor=tm, status="draft", session__supervisee__caseload__isnull=False)
+            .order_by("-session__date", "pk")
+            .first()
+        )
+        assert draft is not None, org
+        page = viewer.get(f"/records/{draft.pk}/").content.decode()
+        assert f'href="/records/{draft.pk}/check/"' in page, org
+        if org.policy_pack != "lambeth-2021":  # Lambeth keeps reflective discussion on Mosaic (pack page only)
+            assert "Prompts for reflection" in page, org
+        check = viewer.get(f"/records/{draft.pk}/check/").content.decode()
+        assert "Move to a case direction" in check, org
+
     capsys.readouterr()
     call_command("audit", "verify")
     assert capsys.readouterr().out.startswith("OK:")
