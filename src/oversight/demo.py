@@ -159,7 +159,7 @@ def _build(pack_id: str, name: str, slug: str, today: date, rng: random.Random) 
     ]
     year_ago = today - timedelta(days=365)
     people: dict[str, Person] = {}
-    for index, (key, role, employment, team) in enumerate(STAFF):
+    for index, (key, role, employment, team_index) in enumerate(STAFF):
         started = year_ago - timedelta(days=rng.randint(200, 3000))
         asye_start = None
         if role == "nqsw_asye":
@@ -174,7 +174,7 @@ def _build(pack_id: str, name: str, slug: str, today: date, rng: random.Random) 
             name=NAMES[index],
             role=role,
             employment=employment,
-            team=teams[team] if team is not None else None,
+            team=teams[team_index] if team_index is not None else None,
             started=started,
             asye_start=asye_start,
         )
@@ -185,14 +185,15 @@ def _build(pack_id: str, name: str, slug: str, today: date, rng: random.Random) 
         person.line_manager = sm if key in ("tm1", "tm2") else (tm1 if person.team == teams[0] else tm2)
         person.save(update_fields=["line_manager"])
     asye = people["asye1"]
+    assert asye.asye_start is not None  # asye1 is an nqsw_asye, given an ASYE start above
     if pack.asye_reviews:
         for months in pack.asye_reviews.months[:2]:
-            due = asye.asye_start + timedelta(days=30 * months)  # type: ignore[operator]
+            due = asye.asye_start + timedelta(days=30 * months)
             if due <= today:
                 AsyeReview.objects.create(person=asye, date=due + timedelta(days=rng.randint(0, 9)))
-    for day in range(0, 365, 3):
+    for offset in range(0, 365, 3):
         HoursWorked.objects.create(
-            person=people["fsw2"], date=year_ago + timedelta(days=day), hours=rng.choice([0, 6, 7.5])
+            person=people["fsw2"], date=year_ago + timedelta(days=offset), hours=rng.choice([0, 6, 7.5])
         )
 
     # relationships and agreements
@@ -261,21 +262,23 @@ def _build(pack_id: str, name: str, slug: str, today: date, rng: random.Random) 
     if pack.observations:
         for key in ("sw1", "sw3", "asye1", "ap1"):
             person = people[key]
+            manager = person.line_manager
+            assert manager is not None  # everyone but the service manager has one (set above)
             for n in range(rng.randint(2, 7)):
                 day = today - timedelta(days=rng.randint(5, 360))
                 if day < person.started:
                     continue
-                observer = person.line_manager if n % 3 == 0 else people["sw3"] if key != "sw3" else tm2
+                observer = manager if n % 3 == 0 else people["sw3"] if key != "sw3" else tm2
                 session = session_schedule(
                     organisation=org,
-                    by=person.line_manager,
-                    kind="observation",  # type: ignore[arg-type]
-                    supervisor=person.line_manager,
+                    by=manager,
+                    kind="observation",
+                    supervisor=manager,
                     supervisee=person,
                     observer=observer,
                     date=day,
-                )  # type: ignore[arg-type]
-                session_hold(session=session, by=person.line_manager, today=today)  # type: ignore[arg-type]
+                )
+                session_hold(session=session, by=manager, today=today)
 
     # leavers past the council's retention period, one of them under a legal hold
     if pack.retention:
@@ -286,6 +289,8 @@ def _build(pack_id: str, name: str, slug: str, today: date, rng: random.Random) 
     for person in people.values():
         if person.role not in CASE_HOLDING or person.employment == "casual":
             continue
+        manager = person.line_manager
+        assert manager is not None  # case holders are never the service manager
         for _ in range(rng.randint(3, 6)):
             n += 1
             status = STATUSES[n % len(STATUSES)]
@@ -305,14 +310,14 @@ def _build(pack_id: str, name: str, slug: str, today: date, rng: random.Random) 
             while day <= today - timedelta(days=3):
                 review = case_review_record(
                     child=child,
-                    by=person.line_manager,
-                    on=day,  # type: ignore[arg-type]
+                    by=manager,
+                    on=day,
                     direction="Continue the plan; next review at the core group.",
                 )
                 if rng.random() < 0.9:
                     case_direction_mark_entered(
-                        review=review, by=person.line_manager, on=day + timedelta(days=rng.choice([0, 1, 1, 2, 4]))
-                    )  # type: ignore[arg-type]
+                        review=review, by=manager, on=day + timedelta(days=rng.choice([0, 1, 1, 2, 4]))
+                    )
                 day += timedelta(days=rng.randint(25, 80))
     return org
 

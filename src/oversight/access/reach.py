@@ -185,7 +185,12 @@ def compute_reach(user: Any, person: Person | None, on: date, now: datetime) -> 
         )
         if person.left is not None and person.left < on:
             capabilities = []  # a leaver's capabilities lapse with their employment
-        qa_services = {c.service_id for c in capabilities if c.capability == StaffCapability.Capability.QA}
+        # A QA capability always names a service (constraint qa_capability_names_a_service).
+        qa_services = {
+            c.service_id
+            for c in capabilities
+            if c.capability == StaffCapability.Capability.QA and c.service_id is not None
+        }
         if qa_services:
             in_services = Person.objects.filter(
                 organisation_id=person.organisation_id, team__service_id__in=qa_services
@@ -209,7 +214,8 @@ def compute_reach(user: Any, person: Person | None, on: date, now: datetime) -> 
             organisation_ids.add(grant.organisation_id)
             if grant.kind == Grant.Kind.INVESTIGATOR and grant.subject_id is not None:
                 add(INVESTIGATOR, grant.subject_id, KINDS)
-        services = {g.service_id for g in grants if g.kind == Grant.Kind.INSPECTOR}
+        # An inspector's grant always names a service (constraint grant_scope_matches_kind).
+        services = {g.service_id for g in grants if g.kind == Grant.Kind.INSPECTOR and g.service_id is not None}
         if services:
             scoped = Person.objects.filter(team__service_id__in=services)
             for pk in scoped.values_list("pk", flat=True):
@@ -256,7 +262,7 @@ class Viewer:
     def for_request(cls, request: HttpRequest) -> Viewer:
         cached = getattr(request, "_access_viewer", None)
         if cached is not None:
-            return cached  # type: ignore[no-any-return]
+            return cached
         user = request.user
         person = getattr(user, "person", None) if user.is_authenticated else None
         now = timezone.now()
@@ -319,7 +325,7 @@ class Viewer:
         marker = ("once", hash(key))
         if marker in self._memo:
             return False
-        self._memo[marker] = None  # type: ignore[index]
+        self._memo[marker] = None
         return True
 
     def purpose_for(self, subject: Person, standing: str) -> str:

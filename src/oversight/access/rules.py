@@ -50,6 +50,7 @@ def agreement_confidentiality_lifted(viewer: Viewer, agreement: Any) -> bool:
 def senior_manager_of_its_organisation(viewer: Viewer, obj: Any) -> bool:
     """A senior manager of the organisation the object belongs to (an Organisation, a record,
     or anything with an ``organisation_id``)."""
+    organisation_id: int | None
     if isinstance(obj, Organisation):
         organisation_id = obj.pk
     elif isinstance(obj, Record):

@@ -250,7 +250,7 @@ def consent_withdraw(*, consent: ConfidentialConsent, by: Person, at: datetime |
         audit_event(
             actor=by,
             action="confidential.consent_withdraw",
-            obj=consent.record if consent.record_id else consent.person,
+            obj=consent.record if consent.record is not None else consent.person,
             organisation_id=consent.organisation_id,
             acting_as="supervisee",
             detail={"consent": consent.pk},

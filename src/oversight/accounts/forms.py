@@ -26,7 +26,7 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
-        self.fields["password"].strip = False
+        self.fields["password"].strip = False  # type: ignore[attr-defined]  # a CharField; self.fields is typed Field
 
     def styled(self) -> SignInForm:
         """GOV.UK classes and error states, once the errors are known (just before rendering)."""

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from .second_factor import confirmed_device, second_factor_required
+from .second_factor import confirmed_device, is_verified, second_factor_required
 
 # Pages open before the second factor: signing in and out, and the two-factor pages themselves.
 # (Static files never get here: WhiteNoise answers them first.)
@@ -44,7 +44,7 @@ class SecondFactorMiddleware:
         if match is not None and match.url_name in EXEMPT_URL_NAMES:
             return None
         user = request.user
-        if not user.is_authenticated or user.is_verified() or not second_factor_required(user):
+        if not user.is_authenticated or is_verified(user) or not second_factor_required(user):
             return None
         step = "two_factor_verify" if confirmed_device(user) is not None else "two_factor_setup"
         url = reverse(step)

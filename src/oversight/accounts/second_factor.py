@@ -45,6 +45,12 @@ def second_factor_required(user: Any) -> bool:
     return role in MANAGER_ROLES or role in SENIOR_ROLES or "manager" in role or "director" in role
 
 
+def is_verified(user: Any) -> bool:
+    """Whether the user gave a second factor in this session: django-otp's OTPMiddleware gives
+    ``request.user`` its ``is_verified()`` (which Django's User, and so its stubs, lack)."""
+    return user.is_verified()
+
+
 def confirmed_device(user: Any) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 

@@ -26,14 +26,15 @@ def _due_for_refresh(expire_date: datetime) -> bool:
 
 
 class SessionStore(DatabaseSessionStore):
+    # Django's private hooks (django/contrib/sessions/backends/db.py), absent from django-stubs.
     def _get_session_from_db(self) -> Any:
-        session = super()._get_session_from_db()
+        session = super()._get_session_from_db()  # type: ignore[misc]
         if session is not None and _due_for_refresh(session.expire_date):
             self.modified = True  # SessionMiddleware saves it, with a new expiry and cookie
         return session
 
     async def _aget_session_from_db(self) -> Any:
-        session = await super()._aget_session_from_db()
+        session = await super()._aget_session_from_db()  # type: ignore[misc]
         if session is not None and _due_for_refresh(session.expire_date):
             self.modified = True
         return session

@@ -24,7 +24,7 @@ def api_viewer(request: Request) -> Viewer:
     django_request = request._request
     cached = getattr(django_request, "_api_viewer", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     user = request.user
     token = request.auth if isinstance(request.auth, ApiToken) else None
     session: Any = {} if token is not None else django_request.session

@@ -51,7 +51,7 @@ class RowErrorSerializer(serializers.Serializer):
 
 
 class FieldChangeSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field: DRF's metaclass takes it off the class
     before = serializers.CharField(allow_blank=True)
     after = serializers.CharField(allow_blank=True)
 
@@ -59,7 +59,7 @@ class FieldChangeSerializer(serializers.Serializer):
 class PlannedRowSerializer(serializers.Serializer):
     row = serializers.IntegerField()
     key = serializers.CharField(allow_blank=True, help_text="The staff ID or the child's case ID")
-    label = serializers.CharField(allow_blank=True)
+    label = serializers.CharField(allow_blank=True)  # type: ignore[assignment]  # a declared field: DRF's metaclass takes it off the class
     action = serializers.ChoiceField(choices=["create", "update", "leave", "unchanged"])
     changes = FieldChangeSerializer(many=True)
 
@@ -74,7 +74,7 @@ class PlanSerializer(serializers.Serializer):
     ok = serializers.BooleanField(help_text="No errors: the file can be applied")
     counts = serializers.DictField(child=serializers.IntegerField())
     rows = PlannedRowSerializer(many=True)
-    errors = RowErrorSerializer(many=True)
+    errors = RowErrorSerializer(many=True)  # type: ignore[assignment]  # a declared field: DRF's metaclass takes it off the class
     notes = serializers.ListField(child=serializers.CharField())
 
 
@@ -117,7 +117,7 @@ def _dry_run(me: Person, upload: ImportUpload) -> Plan:
     return plan
 
 
-class ImportViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+class ImportViewSet(viewsets.GenericViewSet):
     queryset = ImportUpload.objects.none()
     serializer_class = PlanSerializer
     lookup_value_regex = ID

@@ -25,13 +25,13 @@ class ApiPagination(PageNumberPagination):
             raise serializers.ValidationError({self.page_query_param: ["A page is a whole number from 1"]})
         return super().get_page_number(request, paginator)
 
-    def get_page_size(self, request: Request) -> int:
+    def get_page_size(self, request: Request) -> int | None:
         value = request.query_params.get(self.page_size_query_param, "")
         if value and not (value.isascii() and value.isdigit() and 1 <= int(value) <= self.max_page_size):
             raise serializers.ValidationError(
                 {self.page_size_query_param: [f"A page size is a whole number from 1 to {self.max_page_size}"]}
             )
-        return super().get_page_size(request)  # type: ignore[no-any-return]
+        return super().get_page_size(request)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)

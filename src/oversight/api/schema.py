@@ -31,7 +31,7 @@ class ApiAutoSchema(AutoSchema):
         return responses
 
 
-class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class ApiTokenScheme(OpenApiAuthenticationExtension):
     target_class = "oversight.api.authentication.ApiTokenAuthentication"
     name = "token"
 

@@ -166,7 +166,7 @@ class AgreementDetailSerializer(AgreementSerializer):
 class SessionSerializer(serializers.ModelSerializer):
     supervisor_name = serializers.CharField(source="supervisor.name")
     supervisee_name = serializers.CharField(source="supervisee.name", default=None, allow_null=True)
-    attendees = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    attendees = serializers.PrimaryKeyRelatedField[Person](many=True, read_only=True)
     start_time = LocalTimeField(allow_null=True)
     record = serializers.SerializerMethodField()
 
@@ -400,7 +400,7 @@ class EmptySerializer(serializers.Serializer):
     pass
 
 
-class SignOffSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class SignOffSerializer(serializers.Serializer):
     acknowledge_findings = serializers.BooleanField(
         required=False,
         default=False,

@@ -56,9 +56,10 @@ class CapacityForm(forms.Form):
         self.today = today
         self.defaults = defaults
         rules = [(r.id, f"{r.id} ({r.source})") for r in [*pack.supervision, *pack.case_review]]
-        self.fields["rule"].choices = [("", "No change"), *rules]
-        self.fields["supervisee"].choices = [("", "No move"), *((s.id, s.name) for s in planning.supervisees)]
-        self.fields["to_supervisor"].choices = [("", "Choose"), *((s.id, s.name) for s in planning.supervisors)]
+        # self.fields is typed as plain Fields: these are ChoiceFields (declared above).
+        self.fields["rule"].choices = [("", "No change"), *rules]  # type: ignore[attr-defined]
+        self.fields["supervisee"].choices = [("", "No move"), *((s.id, s.name) for s in planning.supervisees)]  # type: ignore[attr-defined]
+        self.fields["to_supervisor"].choices = [("", "Choose"), *((s.id, s.name) for s in planning.supervisors)]  # type: ignore[attr-defined]
         self.fields["share"].widget.attrs["placeholder"] = f"{defaults.share * 100:g}"
         self.fields["case_review_minutes"].widget.attrs["placeholder"] = str(defaults.case_review_minutes)
         govukify(self)
@@ -73,7 +74,8 @@ class CapacityForm(forms.Form):
             raise forms.ValidationError(str(exc)) from None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         rule, every = data.get("rule"), data.get("every")
         if rule and every is None and "every" not in self.errors:
             self.add_error("every", "enter how often, a whole number, for the rule you chose")
@@ -90,10 +92,12 @@ class CapacityForm(forms.Form):
 
     def full_clean(self) -> None:
         super().full_clean()
-        for name, errors in list(self._errors.items()):
+        for name, errors in list(self.errors.items()):
             named = FIELD_NAMES.get(name)
             if named:
-                self._errors[name] = self.error_class([f"{named}: {error[:1].lower()}{error[1:]}" for error in errors])
+                self.errors[name] = self.error_class(
+                    [f"{named}: {text[:1].lower()}{text[1:]}" for text in map(str, errors)]
+                )
 
     def assumptions(self) -> Assumptions:
         data = self.cleaned_data
@@ -107,11 +111,11 @@ class CapacityForm(forms.Form):
 
     def what_if(self) -> WhatIf:
         data = self.cleaned_data
-        frequencies = ()
+        frequencies: tuple[FrequencyChange, ...] = ()
         if data.get("rule") and data.get("every"):
             period = Period(**{data.get("unit") or "weeks": data["every"]})
             frequencies = (FrequencyChange(data["rule"], period),)
-        moves = ()
+        moves: tuple[Move, ...] = ()
         if data.get("supervisee") and data.get("to_supervisor"):
             moves = (Move(data["supervisee"], data["to_supervisor"]),)
         return WhatIf(frequencies=frequencies, moves=moves)

@@ -61,7 +61,8 @@ def _pending(using: str) -> _Pending | None:
     cached = getattr(connection, "_obligations_pending", None)
     if cached is not None and cached[0] is callbacks and not cached[1].ran:
         return cached[1]
-    for _savepoints, callback, _robust in callbacks:
+    # (savepoint ids, callback, robust) since Django 4.2; django-stubs still has a pair.
+    for _savepoints, callback, _robust in callbacks:  # type: ignore[misc]
         if isinstance(callback, _Pending) and not callback.ran:
             connection._obligations_pending = (callbacks, callback)  # type: ignore[attr-defined]
             return callback
@@ -155,7 +156,7 @@ def people_affected(notes: Iterable[Note]) -> set[int]:
                 Q(session_id__in=sessions) | Q(child_id__in=children) | Q(case_review_id__in=reviews)
             ).values_list("owner_id", flat=True)
         )
-    people.discard(None)  # type: ignore[arg-type]
+    people.discard(None)
     return people
 
 
@@ -183,9 +184,9 @@ def refresh_for(notes: set[Note], using: str = DEFAULT_DB_ALIAS, skip: frozenset
         return
     by_organisation: dict[int, set[int]] = defaultdict(set)
     people = people_affected(notes)
-    for person, organisation in Person.objects.filter(pk__in=people).values_list("pk", "organisation_id"):
-        if organisation in current:
-            by_organisation[organisation].add(person)
+    for person_id, organisation_id in Person.objects.filter(pk__in=people).values_list("pk", "organisation_id"):
+        if organisation_id in current:
+            by_organisation[organisation_id].add(person_id)
     for organisation in Organisation.objects.filter(pk__in=by_organisation):
         store.refresh_people(organisation, by_organisation[organisation.pk], today)
 

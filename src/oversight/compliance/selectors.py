@@ -15,7 +15,7 @@ from datetime import date
 from operator import itemgetter
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from oversight.cases.models import CaseReview, Child
 from oversight.organisations.models import Organisation
@@ -45,7 +45,7 @@ def scenario_for(organisation: Organisation, as_of: date, people: Collection[int
     against the pack again.
     """
     persons = Person.objects.filter(organisation=organisation)
-    relationships = Relationship.objects.filter(organisation=organisation)
+    relationships: QuerySet[Relationship] | list[Relationship] = Relationship.objects.filter(organisation=organisation)
     agreements = Agreement.objects.filter(relationship__organisation=organisation)
     sessions = Session.objects.filter(organisation=organisation)
     children = Child.objects.filter(organisation=organisation)

@@ -11,7 +11,7 @@ refresh would give them. ``oversight.compliance.hooks`` calls it when a change c
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -43,7 +43,7 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def owner_of(ob: dict[str, Any], worker_of: dict[str, str | None]) -> str | None:
+def owner_of(ob: dict[str, Any], worker_of: Mapping[str, str | None]) -> str | None:
     """Whose data an obligation is computed from (a person key such as ``p12``).
 
     The person it concerns (supervisee, worker); for a ratio or a group session's record,
@@ -97,14 +97,19 @@ def engine_obligation(row: Obligation) -> dict[str, Any]:
 
 def held_row(organisation: Organisation, timing: dict[str, Any]) -> SupervisionHeld:
     """One entry of the engine's ``timings`` as an unsaved ``SupervisionHeld`` row."""
+    person_id = _key_to_pk(timing["person"], "p")
+    session_id = _key_to_pk(timing["session"], "s")
+    held = _day(timing["held"])
+    # A timing is a held session of a person, both from the database (``scenario_for``'s keys).
+    assert person_id is not None and session_id is not None and held is not None
     return SupervisionHeld(
         organisation=organisation,
-        person_id=_key_to_pk(timing["person"], "p"),
-        session_id=_key_to_pk(timing["session"], "s"),
+        person_id=person_id,
+        session_id=session_id,
         session_kind=timing["session_kind"],
         rule=timing["rule"],
         source=timing["source"],
-        held=_day(timing["held"]),
+        held=held,
         due=_day(timing["due"]),
         on_time=timing["on_time"],
     )
@@ -147,7 +152,7 @@ def _insert(model: type[Obligation] | type[SupervisionHeld], rows: list[Any]) ->
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         connection.ops.quote_name(model._meta.db_table),
-        ", ".join(connection.ops.quote_name(f.column) for f in fields),
+        ", ".join(connection.ops.quote_name(f.column) for f in fields),  # type: ignore[arg-type]  # concrete: has one
         ", ".join(["%s"] * len(fields)),
     )
     with connection.cursor() as cursor:

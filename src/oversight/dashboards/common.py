@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 from urllib.parse import urlencode
 
 from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
@@ -19,6 +19,16 @@ from oversight.policy.pack import PolicyPack
 from .forms import Filters
 from .scope import KIND_OF_OBLIGATION, Scope
 from .tables import Cell, Table, day
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class _State(TypedDict):
+        state: str
+
+    # Obligations annotated with ``state`` (``obligations()`` below), for django-stubs to check
+    # the figures' ``filter(state=...)`` and ``values("state")``.
+    StatedObligations = QuerySet[WithAnnotations[Obligation, _State]]
 
 DETAIL_ROWS = 200  # a drill-down page lists this many; the export has them all
 
@@ -91,7 +101,7 @@ class Context:
 
     @property
     def pack(self) -> PolicyPack:
-        return self.scope.organisation.pack  # type: ignore[no-any-return]
+        return self.scope.organisation.pack
 
     def url(self, figure: str, **bucket: Any) -> str:
         """The drill-down of ``figure``, narrowed to ``bucket``, with the page's filters."""
@@ -126,7 +136,7 @@ def state_of(today: date) -> Case:
     )
 
 
-def obligations(ctx: Context, *, use_kind: bool = True) -> QuerySet[Obligation]:
+def obligations(ctx: Context, *, use_kind: bool = True) -> StatedObligations:
     """The store's rows this dashboard counts, with ``state`` (the status as of today)."""
     f = ctx.filters
     qs = Obligation.objects.filter(organisation=ctx.scope.organisation).filter(ctx.scope.obligation_q())
@@ -140,7 +150,7 @@ def obligations(ctx: Context, *, use_kind: bool = True) -> QuerySet[Obligation]:
     return qs.annotate(state=state_of(ctx.today))
 
 
-def narrowed(qs: QuerySet[Obligation], f: Filters) -> QuerySet[Obligation]:
+def narrowed(qs: StatedObligations, f: Filters) -> StatedObligations:
     """An obligation queryset narrowed to a drill-down's bucket."""
     if f.ob_kind:
         qs = qs.filter(kind=f.ob_kind)
@@ -159,11 +169,14 @@ def narrowed(qs: QuerySet[Obligation], f: Filters) -> QuerySet[Obligation]:
     return qs
 
 
-def in_period(qs: QuerySet[Any], ctx: Context, field: str) -> QuerySet[Any]:
+_Rows = TypeVar("_Rows", bound=QuerySet[Any])
+
+
+def in_period(qs: _Rows, ctx: Context, field: str) -> _Rows:
     return qs.filter(**{f"{field}__gte": ctx.filters.start, f"{field}__lte": ctx.filters.end})
 
 
-def obligation_detail(ctx: Context, qs: QuerySet[Obligation], caption: str, limit: int | None) -> Table:
+def obligation_detail(ctx: Context, qs: StatedObligations, caption: str, limit: int | None) -> Table:
     """The rows behind a figure: who, what, when, the session and the rule."""
     qs = narrowed(qs, ctx.filters).select_related("person__team", "supervisor", "session")
     total = qs.count() if limit is not None else None
@@ -188,7 +201,7 @@ def obligation_detail(ctx: Context, qs: QuerySet[Obligation], caption: str, limi
                 Cell(ob.supervisor.name if ob.supervisor else "–"),
                 day(ob.due),
                 day(ob.done),
-                Cell(STATUS_LABELS.get(ob.state, ob.state), value=ob.state),  # type: ignore[attr-defined]
+                Cell(STATUS_LABELS.get(ob.state, ob.state), value=ob.state),
                 Cell(figures or "–"),
                 Cell(f"Session {ob.session.date:%d %b %Y}", href=reverse("sessions:detail", args=[ob.session_id]))
                 if ob.session

@@ -53,14 +53,16 @@ def seed_demo(organisation: Organisation, today: date) -> int:
         .select_related("session__supervisor", "session")
         .order_by("session__supervisee_id", "session__date", "pk")
     )
-    supervisees = sorted({r.session.supervisee_id for r in records})
+    supervisees = sorted({pk for r in records if (pk := r.session.supervisee_id) is not None})
     habit = {pk: HABITS[n % len(HABITS)][1] for n, pk in enumerate(supervisees)}
     history: list[Record] = []
     count = 0
     for record in records:
         if rng.random() < 0.12:
             continue  # some records are never tagged
-        functions, stages, chosen = _tags(rng, habit[record.session.supervisee_id], areas)
+        supervisee_id = record.session.supervisee_id
+        assert supervisee_id is not None  # the query above takes only sessions with a supervisee
+        functions, stages, chosen = _tags(rng, habit[supervisee_id], areas)
         if record.status == Record.Status.FINAL:
             record.functions, record.stages, record.areas = functions, stages, chosen
             record.coverage_tagged_at = record.finalised_at or timezone.now()

@@ -3,6 +3,8 @@ same 404 for anyone else, and an audit row per read, as the other dashboard page
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -24,10 +26,10 @@ class WindowForm(forms.Form):
         choices=[(str(n), f"{n} records") for n in WINDOWS],
         coerce=int,
         required=False,
-        empty_value=WINDOWS[0],
+        empty_value=WINDOWS[0],  # type: ignore[arg-type]  # the stub says str; Django gives back any value
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         govukify(self)
 

@@ -6,20 +6,23 @@ the people behind it with the rule's citation."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 
 from oversight.compliance import providers
-from oversight.compliance.models import Obligation
 from oversight.policy.file_clocks import FILE_EVENT_LABELS
 
 from .common import Context, obligations
 from .tables import Cell, Figure, Table, num, rule_refs
 
+if TYPE_CHECKING:
+    from .common import StatedObligations
+
 SLUG = "file-clocks"
 
 
-def file_clocks_base(ctx: Context) -> QuerySet[Obligation]:
+def file_clocks_base(ctx: Context) -> StatedObligations:
     """The file clocks this dashboard counts (with the page's filters)."""
     return obligations(ctx).filter(kind="file")
 

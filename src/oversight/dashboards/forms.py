@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django import forms
 
@@ -114,12 +115,13 @@ class FilterForm(forms.Form):
     def __init__(self, data: object, *, scope: Scope, teams: list[Team], today: date) -> None:
         super().__init__(data)  # type: ignore[arg-type]
         self.today = today
-        self.fields["team"].choices = [("", "All teams")] + [(t.pk, t.name) for t in teams]
+        # self.fields is typed as plain Fields: these are ChoiceFields (declared above).
+        self.fields["team"].choices = [("", "All teams")] + [(t.pk, t.name) for t in teams]  # type: ignore[attr-defined]
         self.fields["team"].error_messages["invalid_choice"] = "Team must be one of the teams listed"
         roles = scope.organisation.pack.roles
-        self.fields["role"].choices = [("", "All roles")] + [(r, r.replace("_", " ").capitalize()) for r in roles]
-        self.fields["kind"].choices = [("", "All kinds")] + _choices(SESSION_KINDS)[1:]
-        self.fields["rule"].choices = [("", "Any")] + [(r.id, r.id) for r in scope.organisation.pack.all_rules()]
+        self.fields["role"].choices = [("", "All roles")] + [(r, r.replace("_", " ").capitalize()) for r in roles]  # type: ignore[attr-defined]
+        self.fields["kind"].choices = [("", "All kinds")] + _choices(SESSION_KINDS)[1:]  # type: ignore[attr-defined]
+        self.fields["rule"].choices = [("", "Any")] + [(r.id, r.id) for r in scope.organisation.pack.all_rules()]  # type: ignore[attr-defined]
         names = (
             "role",
             "kind",
@@ -185,12 +187,11 @@ class Filters:
     @classmethod
     def from_form(cls, form: FilterForm) -> Filters:
         data = form.cleaned_data
-        return cls(
-            **{
-                name: data.get(name) or ("" if name not in ("team", "supervisor") else None)
-                for name in (*FilterForm.FILTERS, *FilterForm.BUCKET)
-            }
-        )  # type: ignore[arg-type]
+        values: dict[str, Any] = {
+            name: data.get(name) or ("" if name not in ("team", "supervisor") else None)
+            for name in (*FilterForm.FILTERS, *FilterForm.BUCKET)
+        }
+        return cls(**values)
 
     def query(self, *, bucket: bool = False) -> dict[str, str]:
         """The filters (and the bucket, if asked) as GET parameters, empty ones left out."""

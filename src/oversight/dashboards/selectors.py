@@ -12,13 +12,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
-from oversight.compliance.models import OPEN_STATUSES, OVERDUE_STATUSES, Obligation, SupervisionHeld
+from oversight.compliance.models import OPEN_STATUSES, OVERDUE_STATUSES, SupervisionHeld
 from oversight.records.models import Action, Record
 from oversight.sessions.models import Session
 
@@ -39,6 +39,17 @@ from .file_clocks import file_clocks, file_clocks_base
 from .forms import months_back
 from .scope import SUPERVISOR_LEVEL
 from .tables import Cell, Figure, Table, day, num, refs_by_id, rule_refs
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from .common import StatedObligations
+
+    class _Who(TypedDict):
+        who: str
+
+    # Cancelled sessions annotated with ``who`` cancelled (``cancelled_sessions()``).
+    WhoCancelled = QuerySet[WithAnnotations[Session, _Who]]
 
 # --- the figures ---------------------------------------------------------------------------------
 
@@ -63,11 +74,17 @@ def held_rows(ctx: Context) -> QuerySet[SupervisionHeld]:
 def on_time(ctx: Context) -> Figure:
     """Supervision held on time, by kind and role, and month by month."""
     held = held_rows(ctx)
-    counted = {"n": Count("pk"), "on": Count("pk", filter=Q(on_time=True))}
+    held_on_time = Q(on_time=True)
     by_group = list(
-        held.values("session_kind", "person__role").annotate(**counted).order_by("session_kind", "person__role")
+        held.values("session_kind", "person__role")
+        .annotate(n=Count("pk"), on=Count("pk", filter=held_on_time))
+        .order_by("session_kind", "person__role")
     )
-    by_month = held.annotate(month=TruncMonth("held")).values("month", "session_kind").annotate(**counted)
+    by_month = (
+        held.annotate(month=TruncMonth("held"))
+        .values("month", "session_kind")
+        .annotate(n=Count("pk"), on=Count("pk", filter=held_on_time))
+    )
     rows = []
     total = on = 0
     for g in by_group:
@@ -149,7 +166,7 @@ def on_time_detail(ctx: Context, limit: int | None) -> Table:
     return Table("Sessions held", headers, rows, total)
 
 
-def _by_kind_rows(ctx: Context, figure: str, qs: QuerySet[Obligation], **bucket: Any) -> tuple[list[list[Cell]], int]:
+def _by_kind_rows(ctx: Context, figure: str, qs: StatedObligations, **bucket: Any) -> tuple[list[list[Cell]], int]:
     # File clocks are one row whatever the kind of supervision some are discussed in.
     groups: dict[tuple[str, str], int] = defaultdict(int)
     for g in qs.values("kind", "session_kind").annotate(n=Count("pk")).order_by("kind", "session_kind"):
@@ -162,7 +179,7 @@ def _by_kind_rows(ctx: Context, figure: str, qs: QuerySet[Obligation], **bucket:
     return rows, total
 
 
-def _rules_in(ctx: Context, qs: QuerySet[Obligation]) -> list[Any]:
+def _rules_in(ctx: Context, qs: StatedObligations) -> list[Any]:
     ids = sorted({r for r in qs.order_by().values_list("rule", flat=True).distinct() if r})
     return refs_by_id(ctx.pack, ids)
 
@@ -172,7 +189,7 @@ def overdue_now(today: date) -> Q:
     return Q(status__in=OVERDUE_STATUSES) | Q(status__in=OPEN_STATUSES, due__lt=today)
 
 
-def overdue_base(ctx: Context) -> QuerySet[Obligation]:
+def overdue_base(ctx: Context) -> StatedObligations:
     return obligations(ctx).filter(overdue_now(ctx.today))
 
 
@@ -189,7 +206,7 @@ def overdue(ctx: Context) -> Figure:
     )
 
 
-def due_this_week_base(ctx: Context) -> QuerySet[Obligation]:
+def due_this_week_base(ctx: Context) -> StatedObligations:
     week = (ctx.today, ctx.today + timedelta(days=6))
     return obligations(ctx).filter(status__in=OPEN_STATUSES, due__range=week)
 
@@ -207,7 +224,7 @@ def due_this_week(ctx: Context) -> Figure:
     )
 
 
-def agreements_base(ctx: Context) -> QuerySet[Obligation]:
+def agreements_base(ctx: Context) -> StatedObligations:
     return obligations(ctx, use_kind=False).filter(
         Q(kind="agreement", done__isnull=True, status__in=[*OVERDUE_STATUSES, *OPEN_STATUSES])
         | (Q(kind="agreement_review") & overdue_now(ctx.today))
@@ -239,7 +256,7 @@ def agreements(ctx: Context) -> Figure:
 CLOCK_STATES = ("met", "deemed_agreed", "late", "overdue", "pending")
 
 
-def _clock_figure(ctx: Context, slug: str, title: str, qs: QuerySet[Obligation], rules: list[Any]) -> Figure:
+def _clock_figure(ctx: Context, slug: str, title: str, qs: StatedObligations, rules: list[Any]) -> Figure:
     """Obligations on a clock falling due in the period: on time, late, overdue, by kind and month."""
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for g in qs.values("kind", "state").annotate(n=Count("pk")).order_by():
@@ -294,7 +311,7 @@ def _clock_figure(ctx: Context, slug: str, title: str, qs: QuerySet[Obligation],
     )
 
 
-def records_base(ctx: Context) -> QuerySet[Obligation]:
+def records_base(ctx: Context) -> StatedObligations:
     return in_period(obligations(ctx).filter(kind__in=RECORD_KINDS), ctx, "due")
 
 
@@ -303,7 +320,7 @@ def records(ctx: Context) -> Figure:
     return _clock_figure(ctx, "records", title, records_base(ctx), rule_refs(ctx.pack, list(ctx.pack.records)))
 
 
-def directions_base(ctx: Context) -> QuerySet[Obligation]:
+def directions_base(ctx: Context) -> StatedObligations:
     return in_period(obligations(ctx).filter(kind="case_direction"), ctx, "due")
 
 
@@ -312,7 +329,7 @@ def directions(ctx: Context) -> Figure:
     return _clock_figure(ctx, "directions", title, directions_base(ctx), rule_refs(ctx.pack, [ctx.pack.case_direction]))
 
 
-def case_reviews_base(ctx: Context) -> QuerySet[Obligation]:
+def case_reviews_base(ctx: Context) -> StatedObligations:
     return obligations(ctx).filter(kind="case_review")
 
 
@@ -345,7 +362,7 @@ def case_reviews(ctx: Context) -> Figure:
 
 
 def _status_figure(
-    ctx: Context, slug: str, title: str, qs: QuerySet[Obligation], rules: list[Any], bad: tuple[str, ...], noun: str
+    ctx: Context, slug: str, title: str, qs: StatedObligations, rules: list[Any], bad: tuple[str, ...], noun: str
 ) -> Figure:
     counts = {g["state"]: g["n"] for g in qs.values("state").annotate(n=Count("pk")).order_by()}
     rows = [
@@ -364,7 +381,7 @@ def _status_figure(
     )
 
 
-def ratios_base(ctx: Context) -> QuerySet[Obligation]:
+def ratios_base(ctx: Context) -> StatedObligations:
     return obligations(ctx, use_kind=False).filter(kind="ratio")
 
 
@@ -374,7 +391,7 @@ def ratios(ctx: Context) -> Figure:
     return _status_figure(ctx, "ratios", title, ratios_base(ctx), rules, ("exceeded",), "supervisors above the limit")
 
 
-def absence_base(ctx: Context) -> QuerySet[Obligation]:
+def absence_base(ctx: Context) -> StatedObligations:
     return obligations(ctx, use_kind=False).filter(kind="absence_cover", state="needs_cover")
 
 
@@ -407,7 +424,7 @@ def absence(ctx: Context) -> Figure:
     )
 
 
-def observations_base(ctx: Context) -> QuerySet[Obligation]:
+def observations_base(ctx: Context) -> StatedObligations:
     return obligations(ctx, use_kind=False).filter(kind="observation")
 
 
@@ -419,7 +436,7 @@ def observations(ctx: Context) -> Figure:
     )
 
 
-def asye_base(ctx: Context) -> QuerySet[Obligation]:
+def asye_base(ctx: Context) -> StatedObligations:
     return obligations(ctx, use_kind=False).filter(kind="asye_review")
 
 
@@ -443,7 +460,7 @@ def who_cancelled() -> Case:
     )
 
 
-def cancelled_sessions(ctx: Context) -> QuerySet[Session]:
+def cancelled_sessions(ctx: Context) -> WhoCancelled:
     f = ctx.filters
     qs = Session.objects.filter(organisation=ctx.scope.organisation, status=Session.Status.CANCELLED)
     qs = in_period(qs.filter(ctx.scope.session_q()), ctx, "date")
@@ -472,9 +489,9 @@ def disruption(ctx: Context) -> Figure:
         if who in counts
     ]
     monthly: dict[str, dict[date, int]] = defaultdict(dict)
-    for g in qs.annotate(month=TruncMonth("date")).values("month", "cancel_reason").annotate(n=Count("pk")).order_by():
-        month = g["month"].date() if hasattr(g["month"], "date") else g["month"]
-        monthly[g["cancel_reason"] or "other"][month] = monthly[g["cancel_reason"] or "other"].get(month, 0) + g["n"]
+    for m in qs.annotate(month=TruncMonth("date")).values("month", "cancel_reason").annotate(n=Count("pk")).order_by():
+        month = m["month"].date() if hasattr(m["month"], "date") else m["month"]
+        monthly[m["cancel_reason"] or "other"][month] = monthly[m["cancel_reason"] or "other"].get(month, 0) + m["n"]
     months = ctx.months
     series = [
         Series(
@@ -526,7 +543,7 @@ def disruption_detail(ctx: Context, limit: int | None) -> Table:
             Cell(s.supervisee.name, href=reverse("people:file", args=[s.supervisee_id])) if s.supervisee else Cell("–"),
             Cell(str(s.supervisee.team) if s.supervisee and s.supervisee.team else "–"),
             Cell(s.supervisor.name),
-            Cell(WHO_LABELS[s.who] + (f" ({s.cancelled_by.name})" if s.cancelled_by else ""), value=s.who),  # type: ignore[attr-defined]
+            Cell(WHO_LABELS[s.who] + (f" ({s.cancelled_by.name})" if s.cancelled_by else ""), value=s.who),
             Cell((s.cancel_reason or "other").capitalize(), value=s.cancel_reason or "other"),
             day(s.cancelled_on),
         ]
@@ -660,7 +677,7 @@ class Spec:
 
 
 def _obligation_detail(
-    base: Callable[[Context], QuerySet[Obligation]], caption: str
+    base: Callable[[Context], StatedObligations], caption: str
 ) -> Callable[[Context, int | None], Table]:
     def detail(ctx: Context, limit: int | None) -> Table:
         return obligation_detail(ctx, base(ctx), caption, limit)

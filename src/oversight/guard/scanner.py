@@ -224,7 +224,8 @@ def _build_analyzer() -> Any:
             super().__init__(models=[{"lang_code": "en", "model_name": "blank:en"}])
 
         def load(self) -> None:
-            self.nlp = {"en": spacy.blank("en")}
+            # Presidio leaves self.nlp unannotated, set to None in __init__: mypy infers None.
+            self.nlp = {"en": spacy.blank("en")}  # type: ignore[assignment]
 
     class NhsNumberRecognizer(PatternRecognizer):
         def validate_result(self, pattern_text: str) -> bool:

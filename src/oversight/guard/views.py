@@ -5,6 +5,8 @@ everyone else gets a 404 (oversight.access.policy: record.share)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -86,13 +88,13 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
         record = Record.objects.select_related("session__organisation", "session__supervisee").get(pk=record.pk)
 
     result = check_record(record)
-    sections: list[dict[str, object]] = []
+    sections: list[dict[str, Any]] = []
     for n, found in enumerate(result.findings, start=1):
         if not sections or sections[-1]["id"] != found.section:
             sections.append({"id": found.section, "title": found.section_title, "findings": []})
         sections[-1]["findings"].append(
             {"n": n, "f": found, "failed": failed if failed.get("finding") == found.id else {}}
-        )  # type: ignore[attr-defined]
+        )
     session = record.session
     return render(
         request,

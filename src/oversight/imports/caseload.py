@@ -360,7 +360,7 @@ def _planned(row: CaseRow) -> PlannedRow:
         return PlannedRow(row.row, row.case_id, label, CREATE, changes)
     changes = []
     for name, after in row.values.items():
-        before = row.held_name_keys if name == "name_keys" else getattr(child, name)
+        before: Any = row.held_name_keys if name == "name_keys" else getattr(child, name)
         same = (before.pk == after.pk) if name == "worker" else before == after
         if not same:
             changes.append(FieldChange(LABELS[name], _display(name, before), _display(name, after)))

@@ -352,7 +352,7 @@ def _check_managers(rows: list[HrRow], existing: dict[str, Person], plan: Plan) 
             if row.person.line_manager.staff_id == row.values["manager"]:
                 continue
         chain = [row.staff_id]
-        current: str | None = final.get(row.staff_id)
+        current = final.get(row.staff_id)
         while current is not None and current not in chain:
             chain.append(current)
             current = final.get(current)

@@ -101,7 +101,7 @@ def person_details_update(
 ) -> Person:
     """Bring a person's name, start date and weekly hours to the HR record's; returns the
     person as saved. Nothing different: no change, no event."""
-    asked = {
+    asked: dict[str, Any] = {  # field name -> the value asked for
         key: value
         for key, value in (("name", name), ("started", started), ("weekly_hours", weekly_hours))
         if not isinstance(value, _Unset)
@@ -320,7 +320,7 @@ def child_update(
 ) -> Child:
     """Bring a child's worker, status and dates to the case system's; returns the child as
     saved. Nothing different: no change, no event."""
-    asked = {
+    asked: dict[str, Any] = {  # field name -> the value asked for
         key: value
         for key, value in (
             ("worker", worker),

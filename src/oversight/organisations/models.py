@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from oversight.policy import shipped_packs
+from oversight.policy import PolicyPack, shipped_packs
 
 
 def validate_pack_id(value: str) -> None:
@@ -28,5 +28,5 @@ class Organisation(models.Model):
         return self.name
 
     @property
-    def pack(self):  # type: ignore[no-untyped-def]
+    def pack(self) -> PolicyPack:
         return shipped_packs()[self.policy_pack]

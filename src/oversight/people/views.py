@@ -101,7 +101,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .values_list("supervisee_id", flat=True)
     )
     week_ahead = (today + timedelta(days=7)).isoformat()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for person in supervisees:
         items = [explain(obligations, ob) for ob in obligations.for_person(person)]
         open_items = [ob for ob in items if ob["is_open"]]

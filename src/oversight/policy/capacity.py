@@ -365,12 +365,12 @@ def plan_quarter(
     weeks = ((end - start).days + 1) / 7
     loads = []
     for supervisor_id in sorted(supervisees_of.keys() | lines.keys()):
-        supervisor = inputs.people[supervisor_id]
+        staff = inputs.people[supervisor_id]
         supervisees = sorted(supervisees_of.get(supervisor_id, ()))
-        hours_a_week = supervisor.weekly_hours
+        hours_a_week = staff.weekly_hours
         loads.append(
             Load(
-                supervisor=supervisor,
+                supervisor=staff,
                 lines=sorted(lines.get(supervisor_id, []), key=_line_order(inputs)),
                 supervisees=supervisees,
                 ratio=_ratio(ratio_rule, pack, supervisees, inputs.people),
@@ -512,7 +512,8 @@ def _hours(inputs: Inputs, pid: str, end: date) -> list[tuple[date, float]]:
 
 def _intervals(rule: SupervisionRule, person: EnginePerson, dates: list[date]) -> str:
     words: list[str] = []
-    for day in dates or [None]:
+    days: list[date | None] = list(dates) or [None]  # no dates: the rule's own interval
+    for day in days:
         if day is None:
             period = rule.every or (rule.phases[-1].every if rule.phases else None)
         else:

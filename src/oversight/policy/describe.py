@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from .file_clocks import describe_rule
@@ -46,11 +47,11 @@ def rule_summary(rule: Rule) -> str:
     return "; ".join(parts)
 
 
-def text_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], rule: bool = True) -> str:
+def text_table(headers: tuple[str, ...], rows: Sequence[Sequence[object]], rule: bool = True) -> str:
     """Rows as left-aligned columns under their headers."""
     widths = [max([len(h)] + [len(str(r[i])) for r in rows]) for i, h in enumerate(headers)]
 
-    def line(cells: tuple[str, ...]) -> str:
+    def line(cells: Sequence[object]) -> str:
         return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
     lines = [line(headers)]
@@ -107,8 +108,8 @@ def comparison_rows(packs: list[PolicyPack]) -> list[tuple[str, list[str]]]:
     for status in statuses:
         cells = []
         for pack in packs:
-            match = [r for r in pack.case_review if status in r.statuses]
-            cells.append(f"every {match[0].every.describe()}" if match else "-")
+            reviews = [r for r in pack.case_review if status in r.statuses]
+            cells.append(f"every {reviews[0].every.describe()}" if reviews else "-")
         rows.append((f"case review: {status}", cells))
     rows.append(
         ("agreement due", [p.agreement.due_within.describe() if p.agreement.due_within else "at start" for p in packs])
@@ -117,11 +118,15 @@ def comparison_rows(packs: list[PolicyPack]) -> list[tuple[str, list[str]]]:
     for kind in ("personal", "observation"):
         cells = []
         for pack in packs:
-            match = [r for r in pack.records if kind in r.kinds]
+            records = [r for r in pack.records if kind in r.kinds]
             cells.append(
-                f"{match[0].clock} in {match[0].within.describe()}"
-                + (f", answer in {match[0].respond_within.describe()}" if match and match[0].respond_within else "")
-                if match
+                f"{records[0].clock} in {records[0].within.describe()}"
+                + (
+                    f", answer in {records[0].respond_within.describe()}"
+                    if records and records[0].respond_within
+                    else ""
+                )
+                if records
                 else "-"
             )
         rows.append((f"record of {kind} session", cells))

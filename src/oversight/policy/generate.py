@@ -42,7 +42,7 @@ from itertools import accumulate
 from typing import Any, TextIO
 
 from . import clocks
-from .pack import Period, PolicyPack, RecordRule, SupervisionRule, get_pack
+from .pack import CaseReviewRule, Period, PolicyPack, RecordRule, SupervisionRule, get_pack
 
 __all__ = ["write_scenario", "generate_scenario"]
 
@@ -57,7 +57,10 @@ _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True).encode
 # children the post holds; chance the post is casual).
 _MemberSpec = tuple[tuple[str, ...], float, "str | None", float]
 
-_TEAM_TYPES: tuple[tuple[str, float, tuple[str, ...], tuple[_MemberSpec, ...]], ...] = (
+# A team type: (name; weight; manager role candidates; its members).
+_TeamType = tuple[str, float, tuple[str, ...], tuple[_MemberSpec, ...]]
+
+_TEAM_TYPES: tuple[_TeamType, ...] = (
     (
         "fieldwork",
         0.46,
@@ -321,6 +324,8 @@ def _monday_on_or_after(day: date) -> date:
 
 
 class _Generator:
+    _sessions_started: bool  # set by write(): whether a session has gone out yet (for the commas)
+
     def __init__(self, *, staff: int, children: int, years: int, seed: int, pack: PolicyPack, as_of: date):
         self.staff = staff
         self.n_children = children
@@ -340,7 +345,7 @@ class _Generator:
             for kind in rule.kinds:
                 self.records.setdefault(kind, rule)
         self.case_review_period = {s: r.every for r in pack.case_review for s in r.statuses}
-        self.case_review_rule = {s: r for r in pack.case_review for s in r.statuses}
+        self.case_review_rule: dict[str, CaseReviewRule] = {s: r for r in pack.case_review for s in r.statuses}
         # Case holders whose children are reviewed in case supervision that the pack
         # does not itself require of them: a monthly (or 4-weekly) practice session.
         self.practice_case: Period | None = None
@@ -410,33 +415,36 @@ class _Generator:
                     self.slots.append(_Slot("member", pdl, hos))
                     extra += 1
         members_total = max(0, n - n_teams - n_sm - n_hos - (1 if top else 0) - extra)
-        team_specs = []
+        # Each team's type and its size (two lists in step: the sizes are evened out below).
+        team_kinds: list[_TeamType] = []
+        team_sizes: list[int] = []
         for i in range(n_teams):
             kind = types[0] if i == 0 else types[bisect_right(type_weights, rng.random() * type_weights[-1])]
             size = rng.randint(low, high)
             if rng.random() < 0.06:
                 size += rng.randint(1, 2)
-            team_specs.append([kind, size])
+            team_kinds.append(kind)
+            team_sizes.append(size)
         if n_teams == 1:
-            team_specs[0][1] = members_total
-        total = sum(s for _, s in team_specs)
+            team_sizes[0] = members_total
+        total = sum(team_sizes)
         while total != members_total:
-            spec = team_specs[rng.randrange(n_teams)]
-            if total < members_total and spec[1] < high + 2 + (members_total - total) // n_teams:
-                spec[1] += 1
+            t = rng.randrange(n_teams)
+            if total < members_total and team_sizes[t] < high + 2 + (members_total - total) // n_teams:
+                team_sizes[t] += 1
                 total += 1
-            elif total > members_total and spec[1] > 1:
-                spec[1] -= 1
+            elif total > members_total and team_sizes[t] > 1:
+                team_sizes[t] -= 1
                 total -= 1
         deputy = self._role(_DEPUTY_ROLES)
-        for i, (kind, size) in enumerate(team_specs):
-            _, _, manager_roles, members = kind
+        for i, (kind, size) in enumerate(zip(team_kinds, team_sizes, strict=True)):
+            _, _, manager_roles, member_specs = kind
             sm = sm_slots[i % n_sm] if sm_slots else None
             tm = _Slot("tm", self._role(manager_roles) or "team_manager", sm, temp_share=0.12)
             tm.team = tm
             self.slots.append(tm)
-            specs = [(self._role(c), w, h, cp) for c, w, h, cp in members]
-            specs = [s for s in specs if s[0] is not None]
+            # (the role the pack accepts, weight, whose children, chance casual) for each kind of member
+            specs = [(spec_role, w, h, cp) for c, w, h, cp in member_specs if (spec_role := self._role(c)) is not None]
             cum = list(accumulate(s[1] for s in specs))
             first_fixed: list[tuple[str, str | None, float]] = []
             if kind[0] == "residential" and self._role(("deputy_home_manager",)):
@@ -459,9 +467,9 @@ class _Generator:
             pick = next((s for s in members if s.role == "family_support_worker"), members[-1])
             pick.casual, pick.holds, pick.asye_track = True, None, False
         if not any(s.asye_track for s in self.slots):
-            pick = next((s for s in members if s.role == "social_worker" and not s.casual), None)
-            if pick is not None:
-                pick.asye_track, pick.holds = True, pick.holds or "statutory"
+            trainee = next((s for s in members if s.role == "social_worker" and not s.casual), None)
+            if trainee is not None:
+                trainee.asye_track, trainee.holds = True, trainee.holds or "statutory"
 
     # -- 2. who occupies each post, when -----------------------------------------------
 
@@ -637,6 +645,7 @@ class _Generator:
             everyone += slot.students
         for person in everyone:
             end = person.left or FAR
+            spells: list[tuple[date, date, _Person, tuple[str, ...] | None]]
             if person.slot is not None:
                 spells = [(f, t, s, None) for f, t, s in self._supervisor_spells(person.slot.sup, person.started, end)]
             else:  # a student: a practice educator for personal supervision, the team manager for the rest
@@ -794,6 +803,7 @@ class _Generator:
         out: list[tuple[str, _Person, date]] = []
         for _ in range(self.n_children):
             status, _, mean_days = _STATUSES[bisect_right(status_cum, rng.random() * status_cum[-1])]
+            order: tuple[str, ...]
             if status == "early_help":
                 order = ("early_help", "statutory")
             elif status in ("sixteen_plus", "care_leaver") and rng.random() < 0.75:
@@ -1438,7 +1448,7 @@ class _Generator:
             last = min(to or as_of, as_of)
             if signed > last:
                 continue
-            reviewed = []
+            reviewed: list[str] = []  # ISO dates
             lapse = rng.randint(0, 6) if rng.random() < 0.08 else None  # reviews stop
             base = signed
             while True:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from . import clocks
 
 SESSION_KINDS = ("personal", "case", "group", "observation")
-SUPERVISION_KINDS = ("personal", "case", "group")
+SUPERVISION_KINDS: tuple[SessionKind, ...] = ("personal", "case", "group")
 CHILD_STATUSES = ("cin", "cp", "cla", "cla_matched", "sixteen_plus", "care_leaver", "early_help")
 EMPLOYMENT_TYPES = ("permanent", "temporary", "casual", "student")
 COMMON_ROLES = (

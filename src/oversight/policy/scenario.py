@@ -7,9 +7,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from datetime import date
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, TypeVar
 
 import msgspec
 
@@ -20,6 +20,14 @@ from .pack import FILE_EVENT_KINDS, ChildStatus, EmploymentType, PolicyPack, Ses
 # each would cost seconds (see README, "Dependencies"). Dates must be YYYY-MM-DD.
 NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
 
+_T = TypeVar("_T")
+if TYPE_CHECKING:
+    # A list the JSON may give as null or leave out: msgspec decodes it as ``list[T] | None``,
+    # and ``__post_init__`` makes null ``[]``, so once built it is always a list, as typed here.
+    NullAsEmpty: TypeAlias = list[_T]
+else:
+    NullAsEmpty = list[_T] | None
+
 
 class _Struct(msgspec.Struct, kw_only=True):
     pass
@@ -28,11 +36,11 @@ class _Struct(msgspec.Struct, kw_only=True):
 class Person(_Struct):
     id: NonEmpty
     role: str
-    started: date
-    left: date | None = None
+    started: dt.date
+    left: dt.date | None = None
     employment: EmploymentType = "permanent"
-    asye_start: date | None = None
-    asye_reviews: list[date] | None = None
+    asye_start: dt.date | None = None
+    asye_reviews: NullAsEmpty[dt.date] = msgspec.field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.asye_reviews is None:
@@ -42,16 +50,16 @@ class Person(_Struct):
 class Relationship(_Struct):
     supervisor: str
     supervisee: str
-    from_: date = msgspec.field(name="from")
-    to: date | None = None
+    from_: dt.date = msgspec.field(name="from")
+    to: dt.date | None = None
     kinds: list[SessionKind] | None = None
 
 
 class Agreement(_Struct):
     supervisor: str
     supervisee: str
-    signed: date | None = None
-    reviewed: list[date] | None = None
+    signed: dt.date | None = None
+    reviewed: NullAsEmpty[dt.date] = msgspec.field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.reviewed is None:
@@ -61,17 +69,17 @@ class Agreement(_Struct):
 class Session(_Struct):
     id: NonEmpty
     kind: SessionKind
-    date: date
+    date: dt.date
     status: Literal["held", "cancelled", "planned"]
     supervisor: str | None = None
     supervisee: str | None = None
     attendees: list[str] | None = None
     observer: str | None = None
-    record_shared: date | None = None
-    record_agreed: date | None = None
-    cancelled_on: date | None = None
+    record_shared: dt.date | None = None
+    record_agreed: dt.date | None = None
+    cancelled_on: dt.date | None = None
     reason: Literal["sickness", "leave", "other"] | None = None
-    return_to_work: date | None = None
+    return_to_work: dt.date | None = None
 
     # attendees stays None when absent: a __post_init__ here would cost half a second
     # on a national scenario.
@@ -87,7 +95,7 @@ class Child(_Struct):
     id: NonEmpty
     worker: str
     status: ChildStatus
-    allocated: date
+    allocated: dt.date
     review_every_weeks: Annotated[int, msgspec.Meta(ge=1)] | None = None
     rationale: str | None = None
 
@@ -95,21 +103,21 @@ class Child(_Struct):
 class CaseReview(_Struct):
     id: NonEmpty
     child: str
-    date: date
+    date: dt.date
     by: str
-    direction_recorded: date | None = None
+    direction_recorded: dt.date | None = None
 
 
 class Hours(_Struct):
     person: str
-    date: date
+    date: dt.date
     hours: Annotated[float, msgspec.Meta(ge=0, le=24)]
 
 
 class Absence(_Struct):
     person: str
-    from_: date = msgspec.field(name="from")
-    to: date | None = None
+    from_: dt.date = msgspec.field(name="from")
+    to: dt.date | None = None
     planned: bool = False
 
 
@@ -119,7 +127,7 @@ class FileEvent(_Struct):
 
     person: str
     kind: str
-    date: date
+    date: dt.date
 
 
 _LISTS = ("people", "relationships", "agreements", "sessions", "children", "case_reviews", "hours", "absences")
@@ -127,16 +135,16 @@ _LISTS = ("people", "relationships", "agreements", "sessions", "children", "case
 
 class Scenario(_Struct):
     policy: str
-    as_of: date
+    as_of: dt.date
     # Every list may be empty, absent or null.
-    people: list[Person] | None = None
-    relationships: list[Relationship] | None = None
-    agreements: list[Agreement] | None = None
-    sessions: list[Session] | None = None
-    children: list[Child] | None = None
-    case_reviews: list[CaseReview] | None = None
-    hours: list[Hours] | None = None
-    absences: list[Absence] | None = None
+    people: NullAsEmpty[Person] = msgspec.field(default_factory=list)
+    relationships: NullAsEmpty[Relationship] = msgspec.field(default_factory=list)
+    agreements: NullAsEmpty[Agreement] = msgspec.field(default_factory=list)
+    sessions: NullAsEmpty[Session] = msgspec.field(default_factory=list)
+    children: NullAsEmpty[Child] = msgspec.field(default_factory=list)
+    case_reviews: NullAsEmpty[CaseReview] = msgspec.field(default_factory=list)
+    hours: NullAsEmpty[Hours] = msgspec.field(default_factory=list)
+    absences: NullAsEmpty[Absence] = msgspec.field(default_factory=list)
     # Optional, and unlike the lists above absent (or null) is not empty: a scenario without
     # ``file_events`` does not track the supervision file, and is owed no file clocks.
     file_events: list[FileEvent] | None = None
@@ -348,13 +356,13 @@ def _check_each(scenario: Scenario, pack: PolicyPack) -> None:
                     raise ScenarioError(f"{field}.{attr}", f"only a cancelled session has {attr}")
     for i, c in enumerate(scenario.children):
         person(f"children[{i}].worker", c.worker)
-    for i, r in enumerate(scenario.case_reviews):
-        if r.child not in children:
-            raise ScenarioError(f"case_reviews[{i}].child", f"unknown child {r.child!r}")
-        person(f"case_reviews[{i}].by", r.by)
-        if r.direction_recorded is not None and r.direction_recorded < r.date:
+    for i, cr in enumerate(scenario.case_reviews):
+        if cr.child not in children:
+            raise ScenarioError(f"case_reviews[{i}].child", f"unknown child {cr.child!r}")
+        person(f"case_reviews[{i}].by", cr.by)
+        if cr.direction_recorded is not None and cr.direction_recorded < cr.date:
             raise ScenarioError(
-                f"case_reviews[{i}].direction_recorded", f"{r.direction_recorded} is before the review on {r.date}"
+                f"case_reviews[{i}].direction_recorded", f"{cr.direction_recorded} is before the review on {cr.date}"
             )
     for i, h in enumerate(scenario.hours):
         person(f"hours[{i}].person", h.person)

@@ -275,8 +275,8 @@ def build_pack(
 
     # Children: allocated, with their dates, and when their case is next due for review.
     if children:
-        reviews = {
-            row["child"]: row
+        last_review_of = {
+            row["child"]: row["last"]
             for row in CaseReview.objects.filter(child__in=children).values("child").annotate(last=Max("date"))
         }
         last_pending = set(
@@ -294,7 +294,7 @@ def build_pack(
                     last_seen=getattr(child, "last_seen", None),
                     plan_review=getattr(child, "plan_review", None),
                     key_dates=_key_dates(child),
-                    last_review=reviews.get(child.pk, {}).get("last"),
+                    last_review=last_review_of.get(child.pk),
                     direction_pending=child.pk in last_pending,
                     review=review,
                     due_for_review=review is not None and due is not None and due <= horizon,

@@ -22,7 +22,7 @@ def _outcome_choices(tool: AuditTool) -> list[tuple[str, str]]:
 
 
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Person) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Person) -> str:
         return f"{obj.name} ({obj.role_label.lower()})"
 
 

@@ -40,7 +40,7 @@ class Coverage:
     def groups(self) -> list[dict[str, Any]]:
         """The three sets of tags, as the form and the summary show them (areas only where the
         council names its own)."""
-        out = [
+        out: list[dict[str, Any]] = [
             {
                 "name": "functions",
                 "legend": "Functions the session served",

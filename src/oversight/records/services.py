@@ -28,7 +28,7 @@ def record_open(*, session: Session, by: Person) -> Record | None:
     role; None where the council keeps no personal record of that kind (Bristol's
     group sessions are noted in the 1:1 record and their decisions are case directions)."""
     pack = session.organisation.pack
-    role = session.supervisee.role if session.supervisee_id else None
+    role = session.supervisee.role if session.supervisee is not None else None
     template = pack.template_for(_template_kind(session), session.kind, role) or pack.template_for(
         "session", session.kind, role
     )

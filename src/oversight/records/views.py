@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -40,9 +43,9 @@ class ActionForm(forms.Form):
     due = GovukDateField(label="By when")
     works_when = forms.CharField(label="I will know this works when (optional)", required=False)
 
-    def __init__(self, *args, people, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people
+        self.fields["owner"].queryset = people  # type: ignore[attr-defined]  # a ModelChoiceField
         govukify(self)
 
 
@@ -73,6 +76,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     if request.method == "POST":
         step = request.POST.get("step", "")
+        # Each step below is taken only with a standing that a member of staff holds (supervisor,
+        # supervisee, the escalation's manager), never by an inspector, who has no person.
+        me = cast(Person, me)
         try:
             if step == "save" and standing == "supervisor":
                 content = {s.id: request.POST.get(f"section-{s.id}", "") for s in template.sections}  # type: ignore[union-attr]

@@ -52,7 +52,7 @@ class RetentionBasis:
     def due(self, left: date) -> date:
         if self.years is not None:
             return add_months(left, 12 * self.years)
-        return self.pack_period.add_to(left)  # type: ignore[no-any-return]
+        return self.pack_period.add_to(left)
 
     def describe(self) -> str:
         keep = f"{self.years} years" if self.years is not None else self.pack_period.describe()
@@ -313,8 +313,8 @@ def retention_plan(organisation: Organisation, today: date) -> OrganisationPlan:
             person_id=person.pk,
             staff_id=person.staff_id,
             left=person.left,  # type: ignore[arg-type]
-            due=basis.due(person.left),  # type: ignore[arg-type, union-attr]
-            basis=basis,  # type: ignore[arg-type]
+            due=basis.due(person.left),  # type: ignore[arg-type]
+            basis=basis,
             has_user=person.user_id is not None,
         )
 

@@ -62,5 +62,5 @@ class Session(models.Model):
         indexes = [models.Index(fields=["organisation", "date"]), models.Index(fields=["supervisee", "kind", "date"])]
 
     def __str__(self) -> str:
-        who = self.supervisee.name if self.supervisee_id else "group"
+        who = self.supervisee.name if self.supervisee is not None else "group"
         return f"{self.get_kind_display()} – {who} – {self.date}"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -53,11 +55,12 @@ class ScheduleForm(forms.Form):
         help_text="For example restorative circle, Bells that Ring, intervision, Signs of Safety",
     )
 
-    def __init__(self, *args, people, colleagues, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, people: QuerySet[Person], colleagues: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supervisee"].queryset = people
-        self.fields["attendees"].queryset = people
-        self.fields["observer"].queryset = colleagues
+        # self.fields is typed as plain Fields: these are ModelChoiceFields (declared above).
+        self.fields["supervisee"].queryset = people  # type: ignore[attr-defined]
+        self.fields["attendees"].queryset = people  # type: ignore[attr-defined]
+        self.fields["observer"].queryset = colleagues  # type: ignore[attr-defined]
         govukify(self)
 
 
@@ -107,7 +110,7 @@ class CancelForm(forms.Form):
     detail = forms.CharField(label="More detail (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     return_to_work = GovukDateField(label="Date of return to work (after sickness or leave)", required=False)
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         govukify(self)
 
@@ -116,7 +119,7 @@ class MoveForm(forms.Form):
     date = GovukDateField(label="New date")
     start_time = forms.TimeField(label="Start time", required=False)
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         govukify(self)
 

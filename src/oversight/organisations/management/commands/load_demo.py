@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from oversight.demo import COUNCILS, DEMO_PASSWORD, load_demo
 
@@ -7,10 +9,10 @@ from oversight.demo import COUNCILS, DEMO_PASSWORD, load_demo
 class Command(BaseCommand):
     help = "Load the five demo authorities (local demo only; idempotent)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="allow outside OVERSIGHT_DEBUG (tests only)")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not options["force"]:
             raise CommandError("The demo has well-known passwords: load it only with OVERSIGHT_DEBUG=1.")
         created = load_demo()
