@@ -17,6 +17,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from oversight.policy.council_data import first_error
 from oversight.policy.pack import Period
 
 ID = r"^[a-z][a-z0-9_]*$"
@@ -185,18 +186,12 @@ def _data(name: str) -> str:
     return resources.files("oversight.files").joinpath("data", name).read_text(encoding="utf-8")
 
 
-def _where(error: ValidationError) -> str:
-    first = error.errors()[0]
-    path = ".".join(str(p) for p in first["loc"])
-    return f"{path}: {first['msg']}" if path else first["msg"]
-
-
 @cache
 def base() -> Base:
     try:
         return Base.model_validate(yaml.safe_load(_data("base.yaml")))
     except ValidationError as error:
-        raise KindsError(f"base.yaml: {_where(error)}") from None
+        raise KindsError(f"base.yaml: {first_error(error)}") from None
 
 
 def parse_kinds(text: str, name: str = "<text>", base_kinds: Base | None = None) -> FileKinds:
@@ -224,7 +219,7 @@ def parse_kinds(text: str, name: str = "<text>", base_kinds: Base | None = None)
     try:
         return FileKinds.model_validate({**raw, "kinds": kinds, "parts": [p.model_dump() for p in shared.parts]})
     except ValidationError as error:
-        raise KindsError(f"{name}: {_where(error)}") from None
+        raise KindsError(f"{name}: {first_error(error)}") from None
 
 
 @cache

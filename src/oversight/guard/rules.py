@@ -6,11 +6,12 @@ to check, each with the section of the council's policy it comes from. Validated
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from oversight.policy.council_data import first_error, shipped_by_pack
 
 from .scanner import KINDS
 
@@ -69,23 +70,13 @@ def parse_rules(text: str, name: str = "rules") -> GuardRules:
     try:
         return GuardRules.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        path = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise RulesError(f"{name}: {path}: {first['msg'].removeprefix('Value error, ')}") from None
+        raise RulesError(f"{name}: {first_error(exc)}") from None
 
 
 @cache
 def shipped_rules() -> dict[str, GuardRules]:
     """Every council's guard rules, by pack id, validated once."""
-    found: dict[str, GuardRules] = {}
-    directory = resources.files("oversight.guard").joinpath("data")
-    for entry in sorted(directory.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".yaml"):
-            rules = parse_rules(entry.read_text(encoding="utf-8"), entry.name)
-            if f"{rules.pack}.yaml" != entry.name:
-                raise RulesError(f"{entry.name}: pack: says {rules.pack!r}, not the file's name")
-            found[rules.pack] = rules
-    return found
+    return shipped_by_pack("oversight.guard", parse_rules, lambda rules: rules.pack, RulesError)
 
 
 def rules_for(pack_id: str) -> GuardRules:

@@ -11,11 +11,12 @@ the pages say so rather than invent one.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from oversight.policy.council_data import first_error, shipped_by_pack
 
 ID = r"^[a-z][a-z0-9_]*$"
 
@@ -121,23 +122,18 @@ def parse_tool(data: Any, name: str = "tool") -> AuditTool:
     try:
         return AuditTool.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        path = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise ToolError(f"{name}: {path}: {first['msg'].removeprefix('Value error, ')}") from None
+        raise ToolError(f"{name}: {first_error(exc)}") from None
 
 
 @cache
 def shipped_tools() -> dict[str, AuditTool]:
     """Every council's tool, by pack id, validated once."""
-    tools: dict[str, AuditTool] = {}
-    directory = resources.files("oversight.quality").joinpath("data")
-    for entry in sorted(directory.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".yaml"):
-            tool = parse_tool(yaml.safe_load(entry.read_text(encoding="utf-8")), entry.name)
-            if f"{tool.pack}.yaml" != entry.name:
-                raise ToolError(f"{entry.name}: pack: says {tool.pack!r}, not the file's name")
-            tools[tool.pack] = tool
-    return tools
+    return shipped_by_pack(
+        "oversight.quality",
+        lambda text, name: parse_tool(yaml.safe_load(text), name),
+        lambda tool: tool.pack,
+        ToolError,
+    )
 
 
 def tool_for(pack_id: str) -> AuditTool:
