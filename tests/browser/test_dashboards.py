@@ -46,7 +46,7 @@ def test_drill_from_an_authority_figure_to_a_person_and_a_session(
     page.get_by_role("link", name="Dashboards").click()
     page.wait_for_url(f"{base}/dashboards/")
     walk.step("the dashboards the service manager may open")
-    page.get_by_role("link", name=leeds.name).click()
+    page.get_by_role("link", name=leeds.name, exact=True).click()
     page.wait_for_url(f"{base}/dashboards/authority/")
     assert page.get_by_role("heading", name=leeds.name, level=1).is_visible()
     walk.step("the authority dashboard")
