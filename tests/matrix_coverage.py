@@ -15,7 +15,7 @@ from oversight.people.models import Service
 from .test_access_matrix import Probe, not_applicable
 
 URL_TABLE: dict[str, str] = {
-    "dashboards:coverage": "a dashboard's 4x4x4 coverage (view)",
+    "dashboards:coverage": "a dashboard's 4x4x4 coverage (view; export: CSV and XLSX)",
 }
 
 
@@ -34,6 +34,8 @@ def probes(w: Any) -> list[Probe]:
         Probe("dashboards:coverage", "dashboards", "view", "get", team, team_a_readers, team_a_readers, "read", ("4x4x4 coverage", "Sally Social")),
         Probe("dashboards:coverage", "dashboards", "view", "get", f"/dashboards/service-{service_b.pk}/coverage/", service_b_readers, service_b_readers, "read", ("4x4x4 coverage",)),
         Probe("dashboards:coverage", "dashboards", "view", "get", "/dashboards/authority/coverage/", authority, authority, "read", ("4x4x4 coverage", "Sally Social")),
+        Probe("dashboards:coverage", "dashboards", "export", "get", team + "?format=csv", team_a_readers, team_a_readers, "export", ("Sally Social",)),
+        Probe("dashboards:coverage", "dashboards", "export", "get", "/dashboards/authority/coverage/?format=xlsx", authority, authority, "export"),
         *not_applicable("dashboards", "dashboards:coverage", team, team_a_readers, {"view", "list", "export"}),
     ]
 # fmt: on

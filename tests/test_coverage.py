@@ -241,3 +241,26 @@ def test_save_draft_saves_the_ticks_with_the_text(cast: Cast) -> None:
     assert (record.functions, record.stages) == (["development"], ["analysis"])
     # Leeds 4.11 asks for support in each session: the page says this one had none
     assert "This session did not cover Support" in theo.get(f"/records/{record.pk}/").content.decode()
+
+
+def test_the_coverage_downloads_as_csv_and_xlsx_with_the_page_s_words(cast: Cast) -> None:
+    _history(cast)
+    with time_machine.travel(TODAY, tick=False):
+        theo = _client(cast.theo)
+        page = theo.get("/dashboards/supervisor/coverage/").content.decode()
+        assert 'href="?last=6&amp;format=csv"' in page
+        response = theo.get("/dashboards/supervisor/coverage/", {"format": "csv"})
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+        assert "attachment" in response["Content-Disposition"]
+        lines = response.content.decode().splitlines()
+        assert lines[0].startswith("Person,Session,Kind,Tagged,Functions served,Stages reached")
+        sally = [line for line in lines[1:] if line.startswith("Sally Social,")]
+        assert len(sally) == 4 and sum(",no," in line for line in sally) == 1  # one record untagged
+        assert any("001_8acf471507eacfb1.txt 4.11" in line for line in sally)  # the session short of 4.11
+        xlsx = theo.get("/dashboards/supervisor/coverage/", {"format": "xlsx", "last": "12"})
+        assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+        exports = AuditEvent.objects.filter(action="dashboard.export", detail__figure="coverage")
+        assert exports.count() == 2
+        # a bad window is the page's 400, not a download
+        assert theo.get("/dashboards/supervisor/coverage/", {"format": "csv", "last": "7"}).status_code == 400
+        assert _client(cast.omar).get("/dashboards/supervisor/coverage/", {"format": "csv"}).status_code == 404

@@ -15,9 +15,13 @@ from django.views.decorators.http import require_safe
 from oversight.access import policy
 from oversight.forms import govukify
 
-from .coverage import WINDOWS, coverage_report
+from .coverage import WINDOWS, CoverageReport, coverage_report
+from .exports import download
 from .scope import scope_for
-from .views import NAV_SECTION, _audit, dashboard_url
+from .tables import Cell, Table, day
+from .views import NAV_SECTION, SAFE_NAME, _audit, dashboard_url
+
+FORMATS = ("csv", "xlsx")
 
 
 class WindowForm(forms.Form):
@@ -34,6 +38,25 @@ class WindowForm(forms.Form):
         govukify(self)
 
 
+def coverage_table(report: CoverageReport) -> Table:
+    """The page's per-person tables as one: a row per record, with what it served and reached
+    and the rules it fell short of (the same words and citations as the page)."""
+    areas = bool(report.reflective.areas)
+    headers = ["Person", "Session", "Kind", "Tagged", "Functions served", "Stages reached"]
+    headers += ["Areas covered"] if areas else []
+    headers += ["Short of the policy"]
+    rows = []
+    for person in report.people:
+        for s in person.sessions:
+            short = "; ".join(f"{', '.join(r['missing'])} ({r['rule'].strength}, {r['cite']})" for r in s.short)
+            row = [Cell(person.person.name), day(s.day), Cell(s.kind), Cell("yes" if s.tagged else "no")]
+            row += [Cell(s.served if s.tagged else ""), Cell(s.reached if s.tagged else "")]
+            row += [Cell(s.areas if s.tagged else "")] if areas else []
+            row += [Cell(short)]
+            rows.append(row)
+    return Table(caption="4x4x4 coverage", headers=headers, rows=rows)
+
+
 @login_required
 @require_safe
 def coverage(request: HttpRequest, key: str) -> HttpResponse:
@@ -48,6 +71,11 @@ def coverage(request: HttpRequest, key: str) -> HttpResponse:
         shown = [s.record_id for p in report.people for s in p.sessions]
         # link only the records this viewer may open (QA reads the figures, not every record)
         readable = set(policy.visible(viewer, "record").filter(pk__in=shown).values_list("pk", flat=True))
+    fmt = request.GET.get("format", "")
+    if report is not None and fmt in FORMATS:
+        table = coverage_table(report)
+        _audit(viewer, scope, "dashboard.export", figure="coverage", format=fmt, rows=str(len(table.rows)))
+        return download(table, fmt, SAFE_NAME.sub("-", f"{scope.key}-coverage-{viewer.on:%Y-%m-%d}".lower()))
     _audit(viewer, scope, "dashboard.view", figure="coverage", filters=request.GET.urlencode()[:500])
     return render(
         request,
