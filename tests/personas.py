@@ -48,3 +48,14 @@ def make_cast(pack: str = "leeds-2023", slug: str = "leeds-test") -> Cast:
     sally = person("S1", "Sally Social", "social_worker", team_a, theo, started=date(2020, 3, 2))
     asha = person("A1", "Asha Asye", "nqsw_asye", team_a, theo, started=date(2026, 1, 5), asye_start=date(2026, 1, 5))
     return Cast(org=org, maria=maria, theo=theo, omar=omar, sally=sally, asha=asha)
+
+
+def give_sign_ins(cast: Cast, *extra: Person, prefix: str = "", password: str = "x") -> None:
+    """A sign-in account for each of the cast (and ``extra``), username ``<prefix><staff id>`` in
+    lower case (``prefix`` keeps two organisations' casts apart)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    for person in (cast.maria, cast.theo, cast.omar, cast.sally, cast.asha, *extra):
+        person.user = User.objects.create_user(username=f"{prefix}{person.staff_id.lower()}", password=password)
+        person.save()

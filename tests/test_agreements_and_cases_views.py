@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -24,7 +23,7 @@ from oversight.sessions.models import Session
 from oversight.supervision.models import Agreement, AgreementReview, AgreementSignature, Relationship
 from oversight.supervision.services import relationship_start
 
-from .personas import Cast, make_cast
+from .personas import Cast, give_sign_ins, make_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +40,7 @@ def frozen() -> Iterator[None]:
 
 def cast_with_users(pack: str = "leeds-2023", slug: str = "leeds-test") -> Cast:
     cast = make_cast(pack, slug)
-    User = get_user_model()
-    for person in (cast.maria, cast.theo, cast.omar, cast.sally, cast.asha):
-        person.user = User.objects.create_user(username=f"{slug}-{person.staff_id.lower()}", password="x")
-        person.save()
+    give_sign_ins(cast, prefix=f"{slug}-")
     relationship_start(
         organisation=cast.org, by=cast.maria, supervisor=cast.theo, supervisee=cast.sally, start=date(2024, 1, 8)
     )

@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -31,7 +30,7 @@ from oversight.sessions.services import session_hold, session_schedule
 from oversight.supervision.models import Relationship
 from oversight.supervision.services import relationship_start
 
-from .personas import Cast, make_cast
+from .personas import Cast, give_sign_ins, make_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -48,9 +47,8 @@ def frozen() -> Iterator[None]:
 @pytest.fixture
 def cast() -> Cast:
     cast = make_cast("leeds-2023")
-    User = get_user_model()
+    give_sign_ins(cast)
     for person in (cast.maria, cast.theo, cast.omar, cast.sally, cast.asha):
-        person.user = User.objects.create_user(username=person.staff_id.lower(), password="x")
         person.weekly_hours = Decimal("37")
         person.save()
     for supervisee in (cast.sally, cast.asha):

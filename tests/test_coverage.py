@@ -9,7 +9,6 @@ from datetime import date, time
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -22,7 +21,7 @@ from oversight.records.services import record_agree, record_finalise, record_sha
 from oversight.sessions.services import session_hold, session_schedule
 from oversight.supervision.services import relationship_start
 
-from .personas import Cast, make_cast
+from .personas import Cast, give_sign_ins, make_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +30,7 @@ TODAY = date(2026, 3, 10)
 
 def _cast(pack: str = "leeds-2023", slug: str = "leeds-test") -> Cast:
     cast = make_cast(pack, slug)
-    User = get_user_model()
-    for person in (cast.maria, cast.theo, cast.omar, cast.sally, cast.asha):
-        person.user = User.objects.create_user(username=f"{slug}-{person.staff_id.lower()}", password="x")
-        person.save()
+    give_sign_ins(cast, prefix=f"{slug}-")
     for supervisee in (cast.sally, cast.asha):
         relationship_start(
             organisation=cast.org, by=cast.maria, supervisor=cast.theo, supervisee=supervisee, start=date(2024, 1, 8)

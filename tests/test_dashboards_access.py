@@ -25,7 +25,7 @@ from oversight.people.models import Person
 from oversight.sessions.models import Session
 from oversight.supervision.services import relationship_start
 
-from .personas import Cast, make_cast
+from .personas import Cast, give_sign_ins, make_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +42,7 @@ def frozen() -> Iterator[None]:
 @pytest.fixture
 def cast() -> Cast:
     cast = make_cast("leeds-2023")
-    User = get_user_model()
-    for person in (cast.maria, cast.theo, cast.omar, cast.sally, cast.asha):
-        person.user = User.objects.create_user(username=person.staff_id.lower(), password="x")
-        person.save()
+    give_sign_ins(cast)
     for supervisee in (cast.sally, cast.asha):
         relationship_start(
             organisation=cast.org, by=cast.maria, supervisor=cast.theo, supervisee=supervisee, start=date(2026, 1, 5)

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -36,7 +35,7 @@ from oversight.people.services import (
 from oversight.supervision.models import Relationship
 from oversight.supervision.services import relationship_start
 
-from .personas import Cast, make_cast
+from .personas import Cast, give_sign_ins, make_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -53,10 +52,7 @@ def frozen() -> Iterator[None]:
 @pytest.fixture
 def cast() -> Cast:
     cast = make_cast()
-    User = get_user_model()
-    for person in (cast.maria, cast.theo, cast.omar, cast.sally, cast.asha):
-        person.user = User.objects.create_user(username=person.staff_id.lower(), password="x")
-        person.save()
+    give_sign_ins(cast)
     relationship_start(
         organisation=cast.org, by=cast.maria, supervisor=cast.theo, supervisee=cast.sally, start=date(2024, 1, 8)
     )

@@ -29,7 +29,7 @@ from oversight.sessions.services import session_hold, session_schedule
 from oversight.supervision.models import Relationship
 from oversight.supervision.services import agreement_create, agreement_sign, relationship_start
 
-from .personas import Cast, make_cast
+from .personas import Cast, give_sign_ins, make_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -45,10 +45,7 @@ def frozen() -> Iterator[None]:
 
 
 def with_users(cast: Cast, *extra: Person) -> Cast:
-    User = get_user_model()
-    for person in (cast.maria, cast.theo, cast.omar, cast.sally, cast.asha, *extra):
-        person.user = User.objects.create_user(username=f"{cast.org.slug}-{person.staff_id.lower()}", password="x")
-        person.save()
+    give_sign_ins(cast, *extra, prefix=f"{cast.org.slug}-")
     return cast
 
 

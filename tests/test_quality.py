@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -44,7 +43,7 @@ from oversight.quality.services import (
 from oversight.quality.tools import ToolError, parse_tool, shipped_tools, tool_for
 from oversight.supervision.services import relationship_start
 
-from .personas import Cast, make_cast
+from .personas import Cast, give_sign_ins, make_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -79,10 +78,7 @@ def build_quality_world(pack: str = "leeds-2023", slug: str = "leeds-quality") -
     quinn = Person.objects.create(
         organisation=cast.org, staff_id="Q1", name="Quinn Quality", role="business_support", started=date(2018, 1, 1)
     )
-    User = get_user_model()
-    for person in (cast.maria, cast.theo, cast.omar, cast.sally, cast.asha, quinn):
-        person.user = User.objects.create_user(username=f"{slug}-{person.staff_id.lower()}", password="x")
-        person.save()
+    give_sign_ins(cast, quinn, prefix=f"{slug}-")
     capability_grant(person=cast.maria, capability="senior_manager", by=None, reason="Service manager")
     capability_grant(person=quinn, capability="qa", service=team.service, by=cast.maria, reason="Supervision QA")
     start = date(2024, 1, 8)

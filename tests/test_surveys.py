@@ -26,7 +26,7 @@ from oversight.surveys.models import Survey, SurveyParticipation, SurveyResponse
 from oversight.surveys.questions import QuestionsError, parse_questions, questions_for
 from oversight.surveys.services import survey_close, survey_open, survey_respond
 
-from .personas import Cast, make_cast
+from .personas import Cast, give_sign_ins, make_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +49,7 @@ def client_for(person: Person) -> Client:
 
 
 def with_users(cast: Cast, *extra: Person) -> None:
-    User = get_user_model()
-    for person in (cast.maria, cast.theo, cast.omar, cast.sally, cast.asha, *extra):
-        person.user = User.objects.create_user(username=f"{cast.org.slug}-{person.staff_id.lower()}", password="x")
-        person.save()
+    give_sign_ins(cast, *extra, prefix=f"{cast.org.slug}-")
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from oversight.access import services as access_services
@@ -26,7 +25,7 @@ from oversight.surveys.models import RecordFeedback
 from oversight.surveys.questions import questions_for
 from oversight.surveys.services import record_feedback_give
 
-from .personas import Cast, make_cast
+from .personas import Cast, give_sign_ins, make_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -52,10 +51,7 @@ def setup(pack: str, slug: str) -> tuple[Cast, Record, Person]:
     quinn = Person.objects.create(
         organisation=cast.org, staff_id="Q1", name="Quinn Quality", role="business_support", started=date(2015, 1, 5)
     )
-    User = get_user_model()
-    for person in (cast.maria, cast.theo, cast.omar, cast.sally, cast.asha, quinn):
-        person.user = User.objects.create_user(username=f"{slug}-{person.staff_id.lower()}", password="x")
-        person.save()
+    give_sign_ins(cast, quinn, prefix=f"{slug}-")
     access_services.capability_grant(person=cast.maria, capability="senior_manager", by=None, reason="SM")
     access_services.capability_grant(
         person=quinn,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
@@ -13,7 +12,7 @@ from oversight.records.models import Record
 from oversight.sessions.models import Session
 from oversight.supervision.services import relationship_start
 
-from .personas import Cast, make_cast
+from .personas import Cast, give_sign_ins, make_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def cast() -> Cast:
     cast = make_cast()
-    User = get_user_model()
-    for person in (cast.maria, cast.theo, cast.omar, cast.sally, cast.asha):
-        person.user = User.objects.create_user(username=person.staff_id.lower(), password="x")
-        person.save()
+    give_sign_ins(cast)
     relationship_start(
         organisation=cast.org, by=cast.maria, supervisor=cast.theo, supervisee=cast.sally, start=date(2024, 1, 8)
     )

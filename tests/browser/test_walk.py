@@ -16,12 +16,11 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from oversight.supervision.services import relationship_start
 
-from ..personas import Cast, make_cast
+from ..personas import Cast, give_sign_ins, make_cast
 from .conftest import Walk
 
 # live_server needs data committed where its thread can see it: transactional_db, emptied by flush.
@@ -44,10 +43,7 @@ def add_month(day: date) -> date:
 def cast(transactional_db: None) -> Cast:
     """The persona cast on the Leeds pack, each with a sign-in and a known password."""
     cast = make_cast("leeds-2023")
-    User = get_user_model()
-    for person in (cast.maria, cast.theo, cast.omar, cast.sally, cast.asha):
-        person.user = User.objects.create_user(username=person.staff_id.lower(), password=PASSWORD)
-        person.save()
+    give_sign_ins(cast, password=PASSWORD)
     relationship_start(
         organisation=cast.org, by=cast.maria, supervisor=cast.theo, supervisee=cast.sally, start=date(2024, 1, 8)
     )
