@@ -1,5 +1,9 @@
 """A file uploaded for import, kept server-side between its preview and its apply, so that
-what is applied is exactly the file previewed (its SHA-256 is checked again on apply)."""
+what is applied is exactly the file previewed (its SHA-256 is checked again on apply).
+
+The file itself is personal data (staff, or the case system's IDs of children): the daily job
+deletes it (``oversight.imports.services.uploads_purge``) once it is no longer needed, keeping
+the row (name, hash, who, when, what applying it changed) as the record of the import."""
 
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ class ImportUpload(models.Model):
     applied_at = models.DateTimeField(null=True, blank=True)
     applied_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     summary = models.CharField(max_length=200, blank=True, help_text="What applying it changed")
+    purged_at = models.DateTimeField(null=True, blank=True, help_text="When the file's content was deleted")
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]

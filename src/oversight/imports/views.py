@@ -29,7 +29,7 @@ from .forms import UploadForm
 from .hr import plan_hr
 from .models import ImportUpload
 from .plan import Plan
-from .services import ImportRefused, upload_apply, upload_store
+from .services import ImportRefused, purged_message, upload_apply, upload_store
 
 RECENT = 20
 
@@ -102,6 +102,15 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The dry run of an uploaded file, and the button that applies exactly it."""
     me = importer(request)
     upload = _upload_for(me, pk)
+    if upload.purged_at is not None:
+        audit_event(
+            actor=me,
+            action="import.preview",
+            obj=upload,
+            organisation_id=upload.organisation_id,
+            detail={"user": request.user.pk, "purged": True},
+        )
+        return render(request, "imports/purged.html", {"me": me, "upload": upload, "why": purged_message(upload)})
     return _preview(request, me, upload, _plan_of(upload))
 
 

@@ -300,9 +300,11 @@ def reminders_send(
 
 
 def daily_job(*, today: date, organisations: Iterable[Organisation] | None = None) -> dict[str, object]:
-    """The daily run, per organisation: agreement by silence, the obligation store's refresh, then
-    the reminders. Returns a summary per organisation slug."""
+    """The daily run, per organisation: agreement by silence, the obligation store's refresh, the
+    reminders, then deleting import files past their keeping time. Returns a summary per
+    organisation slug."""
     from oversight.compliance.store import refresh_organisation
+    from oversight.imports.services import uploads_purge
     from oversight.records.services import apply_deemed_agreements
 
     summary: dict[str, object] = {}
@@ -310,7 +312,13 @@ def daily_job(*, today: date, organisations: Iterable[Organisation] | None = Non
         deemed = apply_deemed_agreements(organisation_id=organisation.pk, today=today)
         stored = refresh_organisation(organisation, today)
         sent = reminders_send(organisation=organisation, today=today)
-        summary[organisation.slug] = {"deemed_agreed": deemed, "obligations": stored, **sent.as_dict()}
+        purged = uploads_purge(organisation=organisation)
+        summary[organisation.slug] = {
+            "deemed_agreed": deemed,
+            "obligations": stored,
+            **sent.as_dict(),
+            "import_files_deleted": purged,
+        }
     return summary
 
 
