@@ -231,6 +231,9 @@ def _also(model: type[models.Model]) -> str:
     return f"also {model._meta.label_lower}"
 
 
+SIGN_IN_ACCOUNT = "sign-in account"
+
+
 def _plan_one(person: Person, leaver: LeaverPlan, going: set[int]) -> None:
     """Fill in what deleting ``person``'s file takes, given that the files of ``going`` (every
     leaver of the organisation being deleted, this one included) are deleted in the same run."""
@@ -274,6 +277,8 @@ def _plan_one(person: Person, leaver: LeaverPlan, going: set[int]) -> None:
     leaver.after.discard(person.pk)
     if leaver.person_deletable:  # else the staff record stays, and nothing that points at it changes
         leaver.counts["person"] = 1
+        if person.user_id is not None:  # closed with it: retention_apply's close_account
+            leaver.counts[SIGN_IN_ACCOUNT] = 1
         for label, count in cascades.items():
             leaver.counts[label] = leaver.counts.get(label, 0) + count
         leaver.unlinked.update(links)

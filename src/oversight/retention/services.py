@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
+from django_otp import devices_for_user
 
 from oversight.audit.services import audit_event
 from oversight.errors import ServiceError
@@ -24,7 +26,7 @@ from oversight.organisations.models import Organisation
 from oversight.people.models import Person
 
 from .models import DeletionMarker, LegalHold, SubjectAccessRequest
-from .selectors import FILE_PARTS, LeaverPlan, OrganisationPlan, file_part, sar_deadline
+from .selectors import FILE_PARTS, SIGN_IN_ACCOUNT, LeaverPlan, OrganisationPlan, file_part, sar_deadline
 
 SYSTEM = "retention"  # acting_as of the command line's deletions
 
@@ -108,6 +110,31 @@ def _tally(counts: dict[str, int], label: str, model: type[Any], result: tuple[i
             counts[key] = counts.get(key, 0) + count
 
 
+def close_account(user_id: int) -> None:
+    """Close a deleted leaver's sign-in account, inside the caller's transaction: its API tokens
+    and second-factor devices go, then the account itself; where something kept for the record
+    still names it (an access grant it held), the row stays with nothing personal in it: no
+    username, name, email or password, and it cannot sign in. (A session of the account cannot
+    outlive it: the session names the account, and an inactive or missing one is signed out.)"""
+    User = get_user_model()
+    user = User.objects.select_for_update().filter(pk=user_id).first()
+    if user is None:
+        return
+    user.api_tokens.all().delete()
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+    try:
+        with transaction.atomic():
+            user.delete()
+    except (ProtectedError, RestrictedError):
+        user.username = f"deleted-{user_id}"
+        user.first_name = user.last_name = user.email = ""
+        user.set_unusable_password()
+        user.is_active = False
+        user.last_login = None
+        user.save()
+
+
 def _delete_group(
     group: list[LeaverPlan], organisation: Organisation, today: date, by: Person | None
 ) -> list[DeletionMarker]:
@@ -127,10 +154,14 @@ def _delete_group(
     for leaver in group:
         for label, model, lookup in FILE_PARTS:
             _tally(counts[leaver.person_id], label, model, file_part(model, lookup, {leaver.person_id}).delete())
-    for leaver in group:
+    for leaver, person in zip(group, people, strict=True):
         if leaver.person_deletable:
+            user_id = person.user_id
             result = Person.objects.filter(pk=leaver.person_id).delete()
             _tally(counts[leaver.person_id], "person", Person, result)
+            if user_id is not None:
+                close_account(user_id)
+                counts[leaver.person_id][SIGN_IN_ACCOUNT] = 1
     markers = []
     for leaver, person in zip(group, people, strict=True):
         marker = DeletionMarker.objects.create(

@@ -96,9 +96,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"      links emptied on rows that stay: {counts_text(p.unlinked)}")
         accounts = [p.staff_id for p in plan.due if p.has_user and p.person_deletable]
         if accounts:
-            self.stdout.write(
-                f"    sign-in accounts are not deleted here (the staff record's link to them goes): {', '.join(accounts)}"
-            )
+            self.stdout.write(f"    sign-in accounts {'closed' if apply else 'to be closed'}: {', '.join(accounts)}")
         self.stdout.write(f"  Past their period, under legal hold (not deleted): {len(plan.held)}")
         for p in plan.held:
             self.stdout.write(
