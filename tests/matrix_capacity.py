@@ -42,7 +42,7 @@ def probes(w: Any) -> list[Probe]:
         Probe("capacity:index", "capacity", "list", "get", "/capacity/", anyone, anyone, "page"),
         Probe("capacity:index", "capacity", "list", "get", "/capacity/", anyone, team_a_readers, "list", (f'href="{ta}"',)),
         Probe("capacity:index", "capacity", "list", "get", "/capacity/", anyone, service_b_readers, "list", (f'href="{sb}"',)),
-        Probe("capacity:plan", "capacity", "view", "get", ta, team_a_readers, team_a_readers, "read", ("Sally Social", "lambeth.ratio")),
+        Probe("capacity:plan", "capacity", "view", "get", ta, team_a_readers, team_a_readers, "read", ("Sally Social", "(lambeth.ratio, London Borough of Lambeth 3.2)")),
         Probe("capacity:plan", "capacity", "view", "get", what_if, team_a_readers, team_a_readers, "read", ("Asha Asye supervised by Sally Social",)),
         Probe("capacity:plan", "capacity", "view", "get", tf, service_b_readers, service_b_readers, "read", ("Fostering team",)),
         Probe("capacity:plan", "capacity", "view", "get", sa, service_a_readers, service_a_readers, "read", ("Sally Social",)),

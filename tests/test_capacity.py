@@ -5,6 +5,8 @@ from the policy texts. The quarter is 2026-Q2: 1 April to 30 June 2026, 91 days 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, timedelta
 
 import pytest
@@ -350,3 +352,16 @@ def test_blackpool_minimum_and_guide_durations_and_team_totals() -> None:
     totals = dict(plan.totals_by_team())
     assert totals["A"].demanded_minutes == 300 and totals["A"].available_hours == pytest.approx(96.2)
     assert plan.total().demanded_minutes == 600
+
+
+def test_the_package_is_pure_and_keeps_every_public_name() -> None:
+    # Split into quarters, inputs, outputs and compute: no Django below the package, and every
+    # name the callers import (oversight.capacity, the tests) still comes from the package.
+    code = (
+        "import sys, oversight.policy.capacity as capacity; "
+        "assert 'django' not in sys.modules, sorted(m for m in sys.modules if m.startswith('django')); "
+        "missing = [n for n in capacity.__all__ if not hasattr(capacity, n)]; assert not missing, missing; "
+        "from oversight.policy.capacity import KIND_LABELS, Load, Plan, plan_quarter, outside_view, Inputs"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

@@ -90,8 +90,16 @@ def test_team_plan_for_the_team_manager(cast: Cast) -> None:
     assert response.status_code == 200
     body = response.content.decode()
     assert "2026-Q2" in body and "Sally Social" in body and "Asha Asye" in body
-    assert "leeds.personal.asye" in body and "001_8acf471507eacfb1.txt 4.4, 4.6" in body
-    assert "leeds.ratio" in body and "001_8acf471507eacfb1.txt 4.1" in body
+    # Rules are cited as the other pages cite them: the council and its section; the seed file
+    # is named only beside the rule in "Rules used", never in place of the council.
+    assert (
+        '<code>leeds.personal.asye</code> <span class="govuk-hint govuk-!-display-inline">Leeds City Council 4.4, 4.6</span>'
+        in body
+    )
+    assert "(leeds.ratio, Leeds City Council 4.1)" in body
+    above, rules_used = body.split(">Rules used<")
+    assert "001_8acf471507eacfb1.txt" not in above
+    assert "<br>Leeds City Council 4.1</dt>" in rules_used and "Source: 001_8acf471507eacfb1.txt 4.1" in rules_used
     plan = response.context["before"]
     theo = plan.load_of(f"p{cast.theo.pk}")
     assert theo.demanded_hours == pytest.approx(15.0)
@@ -143,6 +151,7 @@ def test_what_if_changes_a_frequency_and_the_export_follows_it(cast: Cast) -> No
     rows = list(csv.DictReader(io.StringIO(export.content.decode())))
     sally = next(r for r in rows if r["supervisee"] == "Sally Social")
     assert (sally["rule"], sally["sessions"], sally["frequency"]) == ("leeds.personal.monthly", "7", "2 weeks")
+    assert (sally["source"], sally["seed file"]) == ("Leeds City Council 4.4", "001_8acf471507eacfb1.txt 4.4")
     assert AuditEvent.objects.filter(action="capacity.export").count() == 1
 
 

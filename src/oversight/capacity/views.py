@@ -24,7 +24,18 @@ from oversight.access import policy
 from oversight.access.reach import Viewer
 from oversight.audit.services import audit_event
 from oversight.dashboards.scope import AUTHORITY_LEVEL, Scope, available_to, scope_for
-from oversight.policy.capacity import KIND_LABELS, Load, Plan, next_quarter, outside_view, parse_quarter, plan_quarter
+from oversight.dashboards.tables import RuleRef, refs_by_id
+from oversight.policy.capacity import (
+    KIND_LABELS,
+    Line,
+    Load,
+    Plan,
+    next_quarter,
+    outside_view,
+    parse_quarter,
+    plan_quarter,
+)
+from oversight.policy.pack import PolicyPack
 
 from .forms import CapacityForm
 from .selectors import Planning, default_assumptions, planning_for
@@ -99,20 +110,34 @@ def _compute(request: HttpRequest, key: str) -> dict[str, Any]:
     if what_if:
         after = outside_view(plan_quarter(planning.inputs, pack, start, end, assumptions, what_if), planning.visible)
     shown = after or before
+    refs = _citations(pack, before, after)
     context.update(
         before=before,
         after=after,
         rows=_rows(before, after),
         what_if=what_if,
         shown=shown,
-        details=_details(shown, planning),
+        details=_details(shown, planning, refs),
         moved=_moved(what_if, planning),
+        citations=refs,
+        rules_used=[refs[rule_id] for rule_id in shown.rules],
+        ratio_ref=refs.get(pack.ratio.id) if pack.ratio is not None else None,
     )
     return context
 
 
-def _details(shown: Plan, planning: Planning) -> list[tuple[Load, list[tuple[Any, str]]]]:
-    """Each supervisor's lines with the supervisee's name (or how many others it merges)."""
+def _citations(pack: PolicyPack, *plans: Plan | None) -> dict[str, RuleRef]:
+    """Each rule the plans used, cited as the dashboards cite it (oversight.dashboards.tables):
+    the council and section ("Leeds City Council 4.4"), the seed file beside it."""
+    ids = sorted({rule_id for plan in plans if plan is not None for rule_id in plan.rules})
+    return {ref.id: ref for ref in refs_by_id(pack, ids)}
+
+
+def _details(
+    shown: Plan, planning: Planning, refs: dict[str, RuleRef]
+) -> list[tuple[Load, list[tuple[Line, str, RuleRef]]]]:
+    """Each supervisor's lines with the supervisee's name (or how many others it merges) and
+    the rule's citation."""
     people = planning.inputs.people
     out = []
     for load in shown.loads:
@@ -122,7 +147,7 @@ def _details(shown: Plan, planning: Planning) -> list[tuple[Load, list[tuple[Any
                 name = f"{line.people} other supervisee{'s' if line.people != 1 else ''} outside this view"
             else:
                 name = people[line.supervisee].name
-            lines.append((line, name))
+            lines.append((line, name, refs[line.rule]))
         out.append((load, lines))
     return out
 
@@ -173,6 +198,7 @@ def export(request: HttpRequest, key: str) -> HttpResponse:
     _audit(context["viewer"], scope, "capacity.export", request.GET.urlencode())
     chosen: Plan = context["after"] or context["before"]
     planning: Planning = context["planning"]
+    refs: dict[str, RuleRef] = context["citations"]
     people = planning.inputs.people
     out = io.StringIO()
     writer = csv.writer(out)
@@ -185,6 +211,7 @@ def export(request: HttpRequest, key: str) -> HttpResponse:
             "kind",
             "rule",
             "source",
+            "seed file",
             "frequency",
             "sessions",
             "minutes each",
@@ -212,7 +239,8 @@ def export(request: HttpRequest, key: str) -> HttpResponse:
                         supervisee,
                         line.kind,
                         line.rule,
-                        line.source,
+                        refs[line.rule].section,
+                        refs[line.rule].seed,
                         line.interval,
                         line.sessions,
                         line.minutes_each,
