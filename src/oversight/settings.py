@@ -301,6 +301,10 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # starts one beside the server. The daily reminder job re-enqueues itself (oversight.reminders.tasks).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 OVERSIGHT_REMIND_AT_HOUR = env_int("OVERSIGHT_REMIND_AT_HOUR", 7)  # local time of the daily run
+# The daily run also logs the audit trail's head (logger "oversight.audit") and, with this set,
+# appends it to this file: put it on storage the database's administrators cannot rewrite
+# (README "Audit trail anchors"; `oversight audit verify --anchors FILE` checks them).
+OVERSIGHT_AUDIT_ANCHOR_FILE = os.environ.get("OVERSIGHT_AUDIT_ANCHOR_FILE", "")
 
 # Supervisor capacity (README "Supervisor capacity"): the share of contracted hours set aside for
 # supervision, in percent (no policy names one), the minutes of a session whose rule sets no

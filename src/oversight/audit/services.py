@@ -8,6 +8,7 @@ hash chain; ``verify_chain`` recomputes it.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,8 @@ from django.utils import timezone
 
 from .context import current_source_ip
 from .models import GENESIS_HASH, AuditEvent
+
+logger = logging.getLogger("oversight.audit")
 
 # pg_advisory_xact_lock key that serialises appends to the chain on PostgreSQL
 # (any fixed bigint; this one spells "AUDITCHN" in ASCII).
@@ -156,3 +159,92 @@ def verify_chain(using: str | None = None) -> ChainReport:
                 )
             expected_seq, prev_hash, prev_id, count = event.seq + 1, event.hash, event.pk, count + 1
     return ChainReport(count=count, head_seq=expected_seq - 1, head_hash=prev_hash)
+
+
+# --- anchors: the head of the chain kept somewhere else ------------------------------------------
+#
+# The chain alone cannot show the newest events deleted from the end, or a forger with database
+# access who rewrites every hash after their change. An anchor is the head (seq and hash) written
+# down outside the database on a date: a log line, a file on other storage, a printed copy.
+# ``check_anchors`` then proves the trail still holds, at each anchored seq, the hash written.
+
+
+@dataclass(frozen=True)
+class Anchor:
+    seq: int
+    hash: str
+    at: str  # when it was written, as written
+    line: int  # its line in the anchors file, for the messages
+
+
+def anchor_line(report: ChainReport, at: Any) -> str:
+    """The line ``oversight audit anchor`` writes: ``<seq> <hash> <ISO time>``."""
+    return f"{report.head_seq} {report.head_hash} {at.isoformat(timespec='seconds')}"
+
+
+def head_line(at: Any, using: str | None = None) -> str | None:
+    """The anchor line of the newest event as stored (no recomputation: the daily job's cheap
+    copy; ``oversight audit anchor`` verifies first); None while the trail is empty."""
+    using = using or router.db_for_read(AuditEvent)
+    last = AuditEvent.objects.using(using).order_by("-seq").values_list("seq", "hash").first()
+    if last is None:
+        return None
+    return f"{last[0]} {last[1]} {at.isoformat(timespec='seconds')}"
+
+
+def parse_anchors(text: str) -> list[Anchor]:
+    """Anchors from a file's text, one ``<seq> <hash> [time]`` per line (blank lines and lines
+    starting with # are skipped). Raises ValueError naming the first bad line."""
+    anchors = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) < 2 or not parts[0].isdigit() or int(parts[0]) < 1:
+            raise ValueError(f"line {number}: expected '<seq> <hash> <time>', got {line[:80]!r}")
+        if len(parts[1]) != 64 or any(c not in "0123456789abcdef" for c in parts[1]):
+            raise ValueError(f"line {number}: the hash must be 64 lowercase hex characters, got {parts[1][:80]!r}")
+        anchors.append(Anchor(seq=int(parts[0]), hash=parts[1], at=" ".join(parts[2:]) or "(no time)", line=number))
+    return anchors
+
+
+def check_anchors(anchors: list[Anchor], using: str | None = None) -> list[str]:
+    """What no longer matches, one sentence per anchor: an event gone, or a different hash."""
+    using = using or router.db_for_read(AuditEvent)
+    stored = dict(AuditEvent.objects.using(using).filter(seq__in={a.seq for a in anchors}).values_list("seq", "hash"))
+    last = AuditEvent.objects.using(using).order_by("-seq").values_list("seq", flat=True).first() or 0
+    problems = []
+    for anchor in anchors:
+        found = stored.get(anchor.seq)
+        where = f"anchor on line {anchor.line} (seq {anchor.seq}, written {anchor.at})"
+        if found is None:
+            gone = "the trail ends before it: events deleted from the end" if anchor.seq > last else "no such event"
+            problems.append(f"{where}: {gone} (the trail's last seq is {last})")
+        elif found != anchor.hash:
+            problems.append(
+                f"{where}: the trail's hash there is {found[:12]}..., the anchor says {anchor.hash[:12]}...: "
+                "the trail was rewritten"
+            )
+    return problems
+
+
+def anchor_daily(now: Any) -> str | None:
+    """The daily run's anchor: the head as stored, logged (logger ``oversight.audit``, which a
+    deployment ships off the machine) and appended to ``OVERSIGHT_AUDIT_ANCHOR_FILE`` if set.
+    Returns the line (None while the trail is empty). A file that cannot be written is logged
+    as an error and does not stop the run."""
+    from django.conf import settings
+
+    line = head_line(now)
+    if line is None:
+        return None
+    logger.info("audit head: %s", line)
+    path = getattr(settings, "OVERSIGHT_AUDIT_ANCHOR_FILE", "")
+    if path:
+        try:
+            with open(path, "a", encoding="utf-8") as out:
+                out.write(line + "\n")
+        except OSError as exc:
+            logger.error("audit head not written to %s: %s", path, exc)
+    return line

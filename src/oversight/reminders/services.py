@@ -301,8 +301,9 @@ def reminders_send(
 
 def daily_job(*, today: date, organisations: Iterable[Organisation] | None = None) -> dict[str, object]:
     """The daily run, per organisation: agreement by silence, the obligation store's refresh, the
-    reminders, then deleting import files past their keeping time. Returns a summary per
-    organisation slug."""
+    reminders, then deleting import files past their keeping time; after a run over every
+    organisation, the audit trail's head is logged and kept (``anchor_daily``). Returns a summary
+    per organisation slug (and ``audit_head``)."""
     from oversight.compliance.store import refresh_organisation
     from oversight.imports.services import uploads_purge
     from oversight.records.services import apply_deemed_agreements
@@ -319,6 +320,10 @@ def daily_job(*, today: date, organisations: Iterable[Organisation] | None = Non
             **sent.as_dict(),
             "import_files_deleted": purged,
         }
+    if organisations is None:  # the whole run: keep the audit trail's head outside the database too
+        from oversight.audit.services import anchor_daily
+
+        summary["audit_head"] = anchor_daily(timezone.now())
     return summary
 
 
