@@ -18,6 +18,7 @@ from oversight.guard.selectors import check_record
 from oversight.guard.services import finding_dismiss, finding_move
 from oversight.imports.models import ImportUpload
 from oversight.imports.services import caseload_import_apply, upload_store
+from oversight.people.models import Person
 from oversight.records.models import Record
 from oversight.records.services import record_agree, record_finalise, record_save_draft, record_share
 from oversight.sessions.services import session_hold, session_schedule
@@ -218,7 +219,9 @@ def test_bristol_keeps_case_ids_as_notes_that_do_not_hold_the_record_back() -> N
     )
     session_hold(session=session, by=cast.theo, today=DAY)
     record = Record.objects.get(session=session)
-    section = next(s.id for s in cast.org.pack.template(record.template_id).sections if not s.signature)
+    template = cast.org.pack.template(record.template_id)
+    assert template is not None
+    section = next(s.id for s in template.sections if not s.signature)
     record = record_save_draft(
         record=record,
         by=cast.theo,
@@ -233,7 +236,7 @@ def test_bristol_keeps_case_ids_as_notes_that_do_not_hold_the_record_back() -> N
 # --- the page ------------------------------------------------------------------------------------
 
 
-def client_for(person) -> Client:  # type: ignore[no-untyped-def]
+def client_for(person: Person) -> Client:
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.create_user(username=f"u-{person.staff_id}", password="x")
@@ -306,8 +309,10 @@ def test_the_demo_seed_makes_the_guard_fire(cast: Cast) -> None:
     draft(cast, "Sally is well.")
     record = seed_demo(cast.org, DAY)
     assert record is not None and "Jayden" in json.dumps(record.content)
-    kinds = {f.finding.kind for f in check_record(record).unresolved}
-    assert {"CHILD_NAME", "CASE_ID"} <= kinds
+    unresolved = check_record(record).unresolved
+    assert {"CHILD_NAME", "CASE_ID"} <= {f.finding.kind for f in unresolved}
+    in_action = [f for f in unresolved if f.place == "action"]
+    assert [(f.section_title, f.match) for f in in_action] == [("Action 1", "Poppy's")]
     assert ChildNameKey.objects.filter(child__case_id="LCS111111").count() == 3
 
 
@@ -320,11 +325,11 @@ def test_the_api_refuses_a_share_with_findings_unless_acknowledged(cast: Cast) -
     cast.theo.save()
     _, key = api_token_create(user=cast.theo.user, name="test", scopes=["read", "write"], days=30)
     record = draft(cast, "LCS204913 needs a CAMHS referral.")
-    url, auth = f"/api/records/{record.pk}/share/", {"HTTP_AUTHORIZATION": f"Token {key}"}
-    refused = Client().post(url, {}, content_type="application/json", **auth)
+    url, auth = f"/api/records/{record.pk}/share/", {"Authorization": f"Token {key}"}
+    refused = Client().post(url, {}, content_type="application/json", headers=auth)
     assert refused.status_code == 400 and f"/records/{record.pk}/check/" in refused.json()["child_data"][0]
-    wrong = Client().post(url, {"acknowledge_findings": "perhaps"}, content_type="application/json", **auth)
+    wrong = Client().post(url, {"acknowledge_findings": "perhaps"}, content_type="application/json", headers=auth)
     assert wrong.status_code == 400 and "acknowledge_findings" in wrong.json()
-    shared = Client().post(url, {"acknowledge_findings": True}, content_type="application/json", **auth)
+    shared = Client().post(url, {"acknowledge_findings": True}, content_type="application/json", headers=auth)
     assert shared.status_code == 200 and shared.json()["status"] == "shared"
     assert AuditEvent.objects.filter(action="guard.acknowledge").count() == 1

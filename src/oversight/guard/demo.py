@@ -1,19 +1,20 @@
 """The child-data guard in the demo: names for a few children on a team manager's supervisees'
 caseloads, brought in through the case-system import (kept as keyed hashes only), and a draft
-record of that team manager's that names one of them with the child's case ID, so the guard
-fires: sign in as <council>.tm1, open the draft record and "Check for children's information"."""
+record of that team manager's that names one of them with the child's case ID in a section, and
+another by name in an action, so the guard fires in both: sign in as <council>.tm1, open the draft
+record and "Check for children's information"."""
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from oversight.cases.models import Child
 from oversight.organisations.models import Organisation
 from oversight.people.models import Person
 from oversight.records.models import Record
-from oversight.records.services import record_save_draft
+from oversight.records.services import action_add, record_save_draft
 
 # Made-up names for demo children (none is a demo member of staff's).
 DEMO_CHILD_NAMES = [("Jayden", "Clarke"), ("Poppy", "Hargreaves"), ("Tyler", "Okonkwo"), ("Maisie", "Whitfield")]
@@ -21,7 +22,8 @@ DEMO_CHILD_NAMES = [("Jayden", "Clarke"), ("Poppy", "Hargreaves"), ("Tyler", "Ok
 
 def seed_demo(org: Organisation, today: date) -> Record | None:
     """Import names for four children of tm1's supervisees and plant one, with its case ID, in
-    tm1's latest draft record. Returns the record (None where tm1 has no draft with a caseload)."""
+    tm1's latest draft record, and another's name in an action of it. Returns the record (None
+    where tm1 has no draft with a caseload)."""
     from oversight.imports.services import caseload_import_apply
 
     tm1 = Person.objects.filter(organisation=org, user__username=f"{org.slug}.tm1").first()
@@ -61,4 +63,13 @@ def seed_demo(org: Organisation, today: date) -> Record | None:
         "contact and the worker wants to increase visits. Agreed to reflect on the worker's own feelings "
         "about the contact arrangements."
     ).strip()
-    return record_save_draft(record=record, by=tm1, content=content, expected_version=record.version)
+    record = record_save_draft(record=record, by=tm1, content=content, expected_version=record.version)
+    named = DEMO_CHILD_NAMES[1][0] if len(children) > 1 else first
+    action_add(
+        record=record,
+        by=tm1,
+        text=f"Reflect on the team's duty rota. Ask {named}'s school for the attendance report before the review.",
+        owner=supervisee,
+        due=record.session.date + timedelta(days=14),
+    )
+    return record

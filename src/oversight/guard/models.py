@@ -29,7 +29,9 @@ class ChildNameKey(models.Model):
 
 class DismissedFinding(models.Model):
     """A finding the supervisor said is not a child's information, and why. The finding is known
-    by its section, kind and the keyed hash of the matched text (never the text)."""
+    by where it is (``section``: a template section's id, or ``action:<pk>``,
+    ``action:<pk>:works_when``, ``addendum:<pk>``: oversight.guard.selectors), its kind and the
+    keyed hash of the matched text (never the text)."""
 
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="dismissed_findings")
     section = models.CharField(max_length=100)

@@ -1,34 +1,60 @@
-"""Reads for the child-data guard: what the scanner finds in a record, section by section, with
-each finding's sentence, whether it was dismissed and whether the council's rules let it hold the
-record back."""
+"""Reads for the child-data guard: what the scanner finds in a record (its sections, then the text of
+its actions, then its addenda), with each finding's sentence, where it is, whether it was dismissed
+and whether the council's rules let it hold the record back.
+
+Where a finding is (``RecordFinding.section``, the key a dismissal is kept under): a section of
+the council's template by its id; ``action:<pk>`` for an action's text and
+``action:<pk>:works_when`` for its "I will know this works when"; ``addendum:<pk>`` for an
+addendum. Template section ids never hold a colon (oversight.policy.pack), so the keys cannot meet.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
 
 from oversight.cases.models import Child
 from oversight.people.models import Person
-from oversight.records.models import Record
+from oversight.records.models import Action, Addendum, Record
 
 from .keys import guard_key
 from .models import ChildNameKey, DismissedFinding
 from .rules import GuardRules, rules_for
 from .scanner import Finding, NameIndex, Scanner, name_digest, sentence_around
 
+Place = Literal["section", "action", "addendum"]
+SECTION: Place = "section"
+ACTION: Place = "action"
+ADDENDUM: Place = "addendum"
+
+
+def action_key(action_pk: int, field: str = "text") -> str:
+    """Where a finding in an action is kept: its text, or its "I will know this works when"."""
+    return f"action:{action_pk}" if field == "text" else f"action:{action_pk}:{field}"
+
+
+def addendum_key(addendum_pk: int) -> str:
+    return f"addendum:{addendum_pk}"
+
 
 @dataclass(frozen=True)
 class RecordFinding:
-    section: str
-    section_title: str
+    section: str  # where it is, as a key (see the module's docstring)
+    section_title: str  # where it is, as the page says it: "Wellbeing", "Action 2", "Addendum of 3 March 2026"
     finding: Finding
     sentence_start: int
     sentence_end: int
-    text: str  # the section's text
+    text: str  # the text it was found in: the section's, the action's or the addendum's
     blocks: bool
     note: str
     dismissed: DismissedFinding | None
+    place: Place = SECTION
+    object_pk: int | None = None  # the action's or the addendum's
+    field: str = ""  # the section's id, or the action's field ("text", "works_when"), or "text"
 
     @property
     def id(self) -> str:
@@ -53,6 +79,12 @@ class RecordFinding:
     @property
     def unresolved(self) -> bool:
         return self.blocks and self.dismissed is None
+
+    @property
+    def movable(self) -> bool:
+        """An addendum is never moved out of: it is added to a record already agreed or final,
+        and what was agreed is not changed (a correction is another addendum)."""
+        return self.place != ADDENDUM
 
 
 @dataclass
@@ -98,8 +130,33 @@ def scanner_for(record: Record) -> tuple[Scanner, list[Child], bool]:
     return Scanner([c.case_id for c in caseload], names, staff_names), caseload, bool(digests)
 
 
+def _action_places(actions: list[Action]) -> list[tuple[str, str, str, int, str]]:
+    """(key, label, text, action pk, field) of each action's text, numbered as the record lists them."""
+    places = []
+    for n, action in enumerate(actions, start=1):
+        places.append((action_key(action.pk), f"Action {n}", action.text, action.pk, "text"))
+        if action.works_when.strip():
+            label = f"Action {n} (I will know this works when)"
+            places.append((action_key(action.pk, "works_when"), label, action.works_when, action.pk, "works_when"))
+    return places
+
+
+def _addendum_places(addenda: list[Addendum]) -> list[tuple[str, str, str, int, str]]:
+    """(key, label, text, addendum pk, field) of each addendum, known by its day ("Addendum of 3
+    March 2026"), and its time too where another was added the same day."""
+    days = [timezone.localtime(a.created_at) for a in addenda]
+    places = []
+    for addendum, at in zip(addenda, days, strict=True):
+        label = f"Addendum of {format_date(at, 'j F Y')}"
+        if sum(1 for other in days if other.date() == at.date()) > 1:
+            label += f", {format_date(at, 'H:i')}"
+        places.append((addendum_key(addendum.pk), label, addendum.text, addendum.pk, "text"))
+    return places
+
+
 def check_record(record: Record) -> RecordCheck:
-    """Every finding in the record's sections, in the template's order."""
+    """Every finding in the record: its sections in the template's order, then its actions in the
+    record's order, then its addenda in the order they were added."""
     session = record.session
     pack = session.organisation.pack
     rules = rules_for(pack.id)
@@ -108,24 +165,35 @@ def check_record(record: Record) -> RecordCheck:
     order = [s.id for s in template.sections] if template else []
     scanner, caseload, names_checked = scanner_for(record)
     dismissed = {(d.section, d.kind, d.match_digest): d for d in record.dismissed_findings.all()}
-    findings: list[RecordFinding] = []
     sections = sorted(record.content, key=lambda s: (order.index(s) if s in order else len(order), s))
-    for section in sections:
-        text = str(record.content.get(section) or "")
+    places: list[tuple[Place, str, str, str, int | None, str]] = [
+        (SECTION, section, titles.get(section, section), str(record.content.get(section) or ""), None, section)
+        for section in sections
+    ]
+    places += [(ACTION, *where) for where in _action_places(list(Action.objects.filter(record=record)))]
+    places += [
+        (ADDENDUM, *where)
+        for where in _addendum_places(list(Addendum.objects.filter(record=record).order_by("created_at", "pk")))
+    ]
+    findings: list[RecordFinding] = []
+    for place, key, title, text, object_pk, field in places:
         for finding in scanner.scan(text):
             begin, end = sentence_around(text, finding.start, finding.end)
             rule = rules.rule(finding.kind)
             findings.append(
                 RecordFinding(
-                    section=section,
-                    section_title=titles.get(section, section),
+                    section=key,
+                    section_title=title,
                     finding=finding,
                     sentence_start=begin,
                     sentence_end=end,
                     text=text,
                     blocks=rule.blocks,
                     note=rule.note,
-                    dismissed=dismissed.get((section, finding.kind, match_digest(finding.kind, finding.text))),
+                    dismissed=dismissed.get((key, finding.kind, match_digest(finding.kind, finding.text))),
+                    place=place,
+                    object_pk=object_pk,
+                    field=field,
                 )
             )
     return RecordCheck(record, rules, caseload, names_checked, findings)

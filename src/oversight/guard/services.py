@@ -3,8 +3,10 @@ row in the same transaction:
 
 - ``child_name_keys_set``: a child's name, from the case-system import, kept as keyed hashes;
 - ``finding_move``: a finding's sentence becomes a case direction for the child (a CaseReview,
-  through oversight.cases) and leaves the personal record, both in one transaction;
-- ``finding_dismiss``: the supervisor says a finding is not a child's information, and why;
+  through oversight.cases) and leaves the personal record (a section's text or an action's), both
+  in one transaction; never out of an addendum, which is added to a record already agreed;
+- ``finding_dismiss``: the supervisor says a finding is not a child's information, and why (also,
+  for a finding in an addendum, on a final record: the only thing that can be done about it);
 - ``guard_before``: asked by record_share and record_finalise; refuses while findings are
   unresolved unless the supervisor acknowledges them (audited).
 """
@@ -23,15 +25,24 @@ from oversight.cases.models import CaseReview, Child
 from oversight.cases.services import case_review_record
 from oversight.errors import ServiceError
 from oversight.people.models import Person
-from oversight.records.models import Addendum, Record
+from oversight.records.models import Action, Addendum, Record
 
 from .models import ChildNameKey, DismissedFinding
-from .selectors import RecordFinding, check_record, match_digest, workers_of
+from .selectors import ACTION, ADDENDUM, SECTION, RecordFinding, check_record, match_digest, workers_of
 
 # Text can be moved out of, and findings dismissed in, a record not yet final: a draft before it
 # is shared, and an agreed or disputed one before it is finalised (a shared record waits for the
 # supervisee's answer on what was shared).
 OPEN = (Record.Status.DRAFT, Record.Status.AGREED, Record.Status.DISPUTED)
+
+# What an action reads once the whole of its text has gone to a case direction: it stays on the
+# record (and on the next session's agenda until marked done), saying where it went, never whom.
+ACTION_MOVED = "Moved to a case direction on the child's own record."
+
+NOT_MOVABLE = (
+    "A sentence in an addendum cannot be moved: an addendum is added to a record already agreed, "
+    "and what was agreed is never changed. Dismiss the finding with a reason instead"
+)
 
 
 def child_name_keys_set(*, child: Child, digests: set[str], by: Any) -> bool:
@@ -54,9 +65,11 @@ def child_name_keys_set(*, child: Child, digests: set[str], by: Any) -> bool:
     return True
 
 
-def _lock_open(record: Record, by: Person, expected_version: int, doing: str) -> Record:
+def _lock_open(
+    record: Record, by: Person, expected_version: int, doing: str, statuses: tuple[str, ...] = OPEN
+) -> Record:
     locked = Record.objects.select_for_update().select_related("session__organisation").filter(pk=record.pk).first()
-    if locked is None or locked.status not in OPEN:
+    if locked is None or locked.status not in statuses:
         status = locked.status if locked else "gone"
         raise ServiceError("__all__", f"This record is {status}: nothing can be {doing} in it now")
     if locked.session.supervisor_id != by.pk:
@@ -89,10 +102,15 @@ def finding_move(
 ) -> CaseReview:
     """Move the sentence of a finding to a case direction for the child (the caseload child it
     names, else ``child``, on the supervisee's caseload), dated the session's day, and take it out
-    of the personal record. Returns the case review."""
+    of the personal record: out of the section's text, or out of the action's (an action left with
+    no text says it was moved). Returns the case review. A finding in an addendum is never moved."""
     with transaction.atomic():
-        locked = _lock_open(record, by, expected_version, "moved")
+        locked = _lock_open(record, by, expected_version, "moved", (*OPEN, Record.Status.FINAL))
         found = _finding(locked, finding_id)
+        if not found.movable:
+            raise ServiceError("finding", NOT_MOVABLE)
+        if locked.status not in OPEN:
+            raise ServiceError("__all__", f"This record is {locked.status}: nothing can be moved in it now")
         caseload = Child.objects.filter(
             worker_id__in=workers_of(locked), organisation_id=locked.session.organisation_id
         )
@@ -107,12 +125,15 @@ def finding_move(
         review = case_review_record(
             child=target, by=by, on=locked.session.date, direction=sentence, session=locked.session
         )
-        content = dict(locked.content)
-        content[found.section] = _without(found.text, found.sentence_start, found.sentence_end)
-        locked.content = content
+        if found.place == SECTION:
+            content = dict(locked.content)
+            content[found.section] = _without(found.text, found.sentence_start, found.sentence_end)
+            locked.content = content
+        else:
+            _take_out_of_action(locked, found)
         locked.version += 1
         locked.save(update_fields=["content", "version", "updated_at"])
-        told = _tell_the_supervisee(locked, by, found.section)
+        told = _tell_the_supervisee(locked, by, found)
         audit_event(
             actor=by,
             action="guard.move",
@@ -120,6 +141,7 @@ def finding_move(
             organisation_id=locked.session.organisation_id,
             detail={
                 "section": found.section,
+                "place": found.place,
                 "kind": found.finding.kind,
                 "case_review": review.pk,
                 "child": target.case_id,
@@ -130,19 +152,36 @@ def finding_move(
     return review
 
 
-def _tell_the_supervisee(record: Record, by: Person, section: str) -> Addendum | None:
+def _take_out_of_action(record: Record, found: RecordFinding) -> Action:
+    """Take the finding's sentence out of the action's text (or its "works when"), on the locked
+    action; refused if the action is gone or its text is not what was checked."""
+    action = None
+    if found.place == ACTION and found.object_pk is not None and found.field in ("text", "works_when"):
+        action = Action.objects.select_for_update().filter(pk=found.object_pk, record=record).first()
+    if action is None or getattr(action, found.field) != found.text:
+        raise ServiceError("finding", "This action has changed since the check: look at the findings again")
+    left = _without(found.text, found.sentence_start, found.sentence_end)
+    if found.field == "text" and not left:
+        left = ACTION_MOVED
+    setattr(action, found.field, left)
+    action.save(update_fields=[found.field])
+    return action
+
+
+def _tell_the_supervisee(record: Record, by: Person, found: RecordFinding) -> Addendum | None:
     """Where the supervisee has already agreed (or disputed) the text, taking a sentence out of
     it is said on the record itself, as an addendum they see: what was agreed is not changed
-    silently. The addendum names the section, not the child (it is in the personal record)."""
+    silently. The addendum names the section or the action's number, not the child (it is in the
+    personal record)."""
     if record.status not in (Record.Status.AGREED, Record.Status.DISPUTED):
         return None
-    template = record.session.organisation.pack.template(record.template_id)
-    title = next((s.title for s in template.sections if s.id == section), section) if template else section
+    title = found.section_title
+    where = f"“{title}”" if found.place == SECTION else title[:1].lower() + title[1:]  # "action 2 (I will ...)"
     return Addendum.objects.create(
         record=record,
         author=by,
         reason="Children's information moved to the child's record",
-        text=f"A sentence about a child in “{title}” was taken out of this record after it was "
+        text=f"A sentence about a child in {where} was taken out of this record after it was "
         f"{record.get_status_display().lower()} and entered as a case direction on the child's own record, "
         "where children's information belongs. The rest of the record is as it was.",
     )
@@ -152,12 +191,16 @@ def finding_dismiss(
     *, record: Record, by: Person, finding_id: str, expected_version: int, reason: str
 ) -> DismissedFinding:
     """The supervisor says a finding is not a child's information (a staff member's birthday, an
-    office's postcode), and why; it no longer holds the record back."""
+    office's postcode), and why; it no longer holds the record back. A finding in an addendum can
+    be dismissed on a final record too: an addendum is added after the record was finalised, it
+    never passed the check, and it cannot be moved; the dismissal says why it may stay."""
     if not reason.strip():
         raise ServiceError("reason", "Say why this is not a child's information")
     with transaction.atomic():
-        locked = _lock_open(record, by, expected_version, "dismissed")
+        locked = _lock_open(record, by, expected_version, "dismissed", (*OPEN, Record.Status.FINAL))
         found = _finding(locked, finding_id)
+        if locked.status not in OPEN and found.place != ADDENDUM:
+            raise ServiceError("__all__", f"This record is {locked.status}: nothing can be dismissed in it now")
         if found.dismissed is not None:
             raise ServiceError("finding", "This finding is already dismissed")
         dismissal = DismissedFinding.objects.create(
@@ -174,7 +217,12 @@ def finding_dismiss(
             action="guard.dismiss",
             obj=locked,
             organisation_id=locked.session.organisation_id,
-            detail={"section": found.section, "kind": found.finding.kind, "dismissal": dismissal.pk},
+            detail={
+                "section": found.section,
+                "place": found.place,
+                "kind": found.finding.kind,
+                "dismissal": dismissal.pk,
+            },
         )
     return dismissal
 
@@ -189,16 +237,27 @@ def guard_before(*, record: Record, by: Person, doing: str, acknowledged: bool) 
     kinds = sorted({f.finding.label.lower() for f in unresolved})
     if not acknowledged:
         count = len(unresolved)
+        where = list(dict.fromkeys(f.section_title for f in unresolved))  # titles and numbers, never the text
+        how = "move each to a case direction or dismiss it with a reason"
+        if any(not f.movable for f in unresolved):
+            how = (
+                "move each to a case direction (a sentence in an addendum cannot be moved) or dismiss it with a reason"
+            )
         raise ServiceError(
             "child_data",
             f"This record may hold children's information ({count} finding{'s' if count != 1 else ''}: "
-            f"{', '.join(kinds)}). Before it is {doing}, move each to a case direction or dismiss it with a "
-            f"reason at {reverse('guard:check', args=[record.pk])}",
+            f"{', '.join(kinds)}; in {', '.join(where)}). Before it is {doing}, {how} at "
+            f"{reverse('guard:check', args=[record.pk])}",
         )
     audit_event(
         actor=by,
         action="guard.acknowledge",
         obj=record,
         organisation_id=record.session.organisation_id,
-        detail={"doing": doing, "findings": len(unresolved), "kinds": sorted({f.finding.kind for f in unresolved})},
+        detail={
+            "doing": doing,
+            "findings": len(unresolved),
+            "kinds": sorted({f.finding.kind for f in unresolved}),
+            "places": sorted({f.place for f in unresolved}),
+        },
     )

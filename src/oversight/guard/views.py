@@ -1,6 +1,6 @@
 """The check of a record for children's information (/records/<pk>/check/): each finding in place,
-in its section, with a one-click move to a case direction and a dismissal with a reason; then
-share or finalise. Only the supervisor who led the session (who shares and finalises) may open it;
+in its section, action or addendum, with a one-click move to a case direction (not for an
+addendum: what was agreed is never changed) and a dismissal with a reason; then share or finalise. Only the supervisor who led the session (who shares and finalises) may open it;
 everyone else gets a 404 (oversight.access.policy: record.share)."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from oversight.errors import ServiceError
 from oversight.records.models import Record
 from oversight.records.services import record_finalise, record_share
 
-from .selectors import check_record
+from .selectors import ADDENDUM, check_record
 from .services import OPEN, finding_dismiss, finding_move
 
 
@@ -88,12 +88,28 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
         record = Record.objects.select_related("session__organisation", "session__supervisee").get(pk=record.pk)
 
     result = check_record(record)
+    is_open = record.status in OPEN
     sections: list[dict[str, Any]] = []
     for n, found in enumerate(result.findings, start=1):
         if not sections or sections[-1]["id"] != found.section:
-            sections.append({"id": found.section, "title": found.section_title, "findings": []})
+            first_of_place = all(s["place"] != found.place for s in sections)  # its note is said once
+            sections.append(
+                {
+                    "id": found.section,
+                    "title": found.section_title,
+                    "place": found.place,
+                    "first_of_place": first_of_place,
+                    "findings": [],
+                }
+            )
         sections[-1]["findings"].append(
-            {"n": n, "f": found, "failed": failed if failed.get("finding") == found.id else {}}
+            {
+                "n": n,
+                "f": found,
+                "failed": failed if failed.get("finding") == found.id else {},
+                # an addendum's finding can be dismissed on a final record too (finding_dismiss)
+                "can_act": is_open or (record.status == Record.Status.FINAL and found.place == ADDENDUM),
+            }
         )
     session = record.session
     return render(
@@ -105,7 +121,8 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
             "check": result,
             "sections": sections,
             "errors": errors,
-            "open": record.status in OPEN,
+            "open": is_open,
+            "addendum_findings": sum(1 for f in result.unresolved if f.place == ADDENDUM),
             "supervisee_name": session.supervisee.name if session.supervisee else "the group",
             "pack": session.organisation.pack,
         },
