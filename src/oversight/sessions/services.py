@@ -6,16 +6,42 @@ from collections.abc import Iterable
 from datetime import date, time
 
 from django.db import transaction
+from django.db.models import Q
 
 from oversight.audit.services import audit_event
 from oversight.errors import ServiceError
 from oversight.organisations.models import Organisation
 from oversight.people.models import Person
 from oversight.reminders.invitations import on_session_change
+from oversight.supervision.models import Relationship
 
 from .models import Session
 
 _CHANGEABLE = (Session.Status.PLANNED,)
+
+
+def _kind_covered(kind: str, supervisor: Person, supervisee: Person, day: date) -> None:
+    """One supervisee may have different supervisors for different kinds of supervision: a
+    supervisor whose relationships with the supervisee on ``day`` all name other kinds does not
+    book this one. (A supervisor with no relationship with them at all, covering an absence or
+    stepping in as a manager above, may.)"""
+    if kind not in (Session.Kind.PERSONAL, Session.Kind.CASE):
+        return
+    active = [
+        r
+        for r in Relationship.objects.filter(supervisee=supervisee, start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        .select_related("supervisor")
+    ]
+    mine = [r for r in active if r.supervisor_id == supervisor.pk]
+    if not mine or any(r.covers(kind) for r in mine):
+        return
+    theirs = sorted({r.supervisor.name for r in active if r.supervisor_id != supervisor.pk and r.covers(kind)})
+    kinds = " and ".join(sorted({k for r in mine for k in r.kinds}))
+    message = f"{supervisor.name} supervises {supervisee.name} for {kinds} supervision only"
+    if theirs:
+        message += f"; their {kind} supervision is with {' and '.join(theirs)}"
+    raise ServiceError("kind", message)
 
 
 def _employed_on(person: Person, day: date, field: str) -> None:
@@ -57,6 +83,8 @@ def session_schedule(
         _employed_on(person, date, "date")
     if supervisee is not None and supervisee.pk == supervisor.pk:
         raise ServiceError("supervisee", "A supervisor cannot supervise themselves")
+    if supervisee is not None:
+        _kind_covered(kind, supervisor, supervisee, date)
     if duration_minutes is None:
         rules = [r for r in organisation.pack.supervision if r.kind == kind and r.duration_minutes]
         duration_minutes = rules[0].duration_minutes if rules else 90
