@@ -9,12 +9,16 @@ the one that takes the day (``DailyRun``) does the work, and the next day's run 
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
+
+logger = logging.getLogger("oversight.reminders")
 
 
 def next_run_at(now: datetime) -> datetime:
@@ -79,10 +83,29 @@ def daily_reminders() -> dict[str, Any]:
         queue_next_daily_run()
 
 
+#: Waits before each retry of an invitation the mail server did not take: 1 minute, 10 minutes,
+#: 1 hour, 6 hours; after the fifth try the task fails (and shows as failed in the task results).
+INVITATION_RETRY_AFTER = (timedelta(minutes=1), timedelta(minutes=10), timedelta(hours=1), timedelta(hours=6))
+
+
 @task()
-def send_invitation(*, to: list[str], subject: str, body: str, ics: str, cancelled: bool) -> int:
-    """Email a session's calendar invitation (the .ics built when the session changed)."""
+def send_invitation(*, to: list[str], subject: str, body: str, ics: str, cancelled: bool, attempt: int = 1) -> int:
+    """Email a session's calendar invitation (the .ics built when the session changed). When the
+    mail server does not take it (a connection or SMTP error), the same invitation is queued
+    again after ``INVITATION_RETRY_AFTER[attempt - 1]``; returns how many it went to (0 when
+    it is to be retried)."""
     from .channels import send_invitation as send
 
-    send(to=to, subject=subject, body=body, ics=ics.encode(), cancelled=cancelled)
+    try:
+        send(to=to, subject=subject, body=body, ics=ics.encode(), cancelled=cancelled)
+    except (smtplib.SMTPException, OSError) as exc:
+        if attempt > len(INVITATION_RETRY_AFTER):
+            logger.error("invitation %r not sent after %d tries: %s", subject, attempt, exc)
+            raise
+        wait = INVITATION_RETRY_AFTER[attempt - 1]
+        logger.warning("invitation %r not sent (try %d): %s; trying again in %s", subject, attempt, exc, wait)
+        send_invitation.using(run_after=timezone.now() + wait).enqueue(
+            to=to, subject=subject, body=body, ics=ics, cancelled=cancelled, attempt=attempt + 1
+        )
+        return 0
     return len(to)
