@@ -46,7 +46,8 @@ conformance: venv
 	OVERSIGHT_CMD=$(BIN)/oversight ../shared/conformance/run ../shared/conformance/cases
 
 lint: venv
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check bench
 
 bench: venv
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

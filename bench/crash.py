@@ -129,19 +129,31 @@ def make_world(writers: int) -> None:
     organisation = Organisation.objects.create(name="Crash Test Council", slug="crash", policy_pack="leeds-2023")
     for pair in range(writers):
         supervisor = Person.objects.create(
-            organisation=organisation, staff_id=f"CRASH-SUP-{pair}", name=f"Supervisor {pair}",
-            role="team_manager", started=date(2020, 1, 1),
+            organisation=organisation,
+            staff_id=f"CRASH-SUP-{pair}",
+            name=f"Supervisor {pair}",
+            role="team_manager",
+            started=date(2020, 1, 1),
         )
         supervisee = Person.objects.create(
-            organisation=organisation, staff_id=f"CRASH-SVE-{pair}", name=f"Worker {pair}",
-            role="social_worker", started=date(2020, 1, 1), line_manager=supervisor,
+            organisation=organisation,
+            staff_id=f"CRASH-SVE-{pair}",
+            name=f"Worker {pair}",
+            role="social_worker",
+            started=date(2020, 1, 1),
+            line_manager=supervisor,
         )
         Relationship.objects.create(
             organisation=organisation, supervisor=supervisor, supervisee=supervisee, start=date(2020, 1, 1)
         )
         Session.objects.bulk_create(
-            Session(organisation=organisation, kind="personal", supervisor=supervisor, supervisee=supervisee,
-                    date=today - timedelta(days=n % 1500))
+            Session(
+                organisation=organisation,
+                kind="personal",
+                supervisor=supervisor,
+                supervisee=supervisee,
+                date=today - timedelta(days=n % 1500),
+            )
             for n in range(SESSIONS_PER_PAIR)
         )
 
@@ -172,7 +184,9 @@ def lost_writes(acks: dict[str, set[int]]) -> dict[str, list[int]]:
     return {
         "held": missing(
             acks["held"],
-            lambda ids: Session.objects.filter(pk__in=ids, status="held", record__isnull=False).values_list("pk", flat=True),
+            lambda ids: Session.objects.filter(pk__in=ids, status="held", record__isnull=False).values_list(
+                "pk", flat=True
+            ),
         ),
         "shared": missing(
             acks["shared"],
@@ -180,9 +194,13 @@ def lost_writes(acks: dict[str, set[int]]) -> dict[str, list[int]]:
         ),
         "agreed": missing(
             acks["agreed"],
-            lambda ids: Record.objects.filter(pk__in=ids, status="agreed", agreed_on__isnull=False).values_list("pk", flat=True),
+            lambda ids: Record.objects.filter(pk__in=ids, status="agreed", agreed_on__isnull=False).values_list(
+                "pk", flat=True
+            ),
         ),
-        "agreement": missing(acks["agreement"], lambda ids: Agreement.objects.filter(pk__in=ids).values_list("pk", flat=True)),
+        "agreement": missing(
+            acks["agreement"], lambda ids: Agreement.objects.filter(pk__in=ids).values_list("pk", flat=True)
+        ),
         "signature": missing(
             acks["signature"], lambda ids: AgreementSignature.objects.filter(pk__in=ids).values_list("pk", flat=True)
         ),
@@ -230,7 +248,8 @@ def check(acks: dict[str, set[int]], sqlite: bool) -> dict[str, Any]:
 def run_check(url: str, log_dir: Path, sqlite: bool) -> dict[str, Any]:
     proc = subprocess.run(
         [sys.executable, __file__, "--check", "--url", url, "--log", str(log_dir)] + (["--sqlite"] if sqlite else []),
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"the check failed: {proc.stderr[-3000:]}")
@@ -254,9 +273,18 @@ def start_writers(url: str, writers: int, log_dir: Path, round_no: int) -> list[
         err = open(log_dir / f"writer-{pair}-round-{round_no}.err", "wb")  # noqa: SIM115
         procs.append(
             subprocess.Popen(
-                [sys.executable, __file__, "--writer", str(pair), "--url", url,
-                 "--log", str(log_dir / f"writer-{pair}.log")],
-                stdout=subprocess.DEVNULL, stderr=err,
+                [
+                    sys.executable,
+                    __file__,
+                    "--writer",
+                    str(pair),
+                    "--url",
+                    url,
+                    "--log",
+                    str(log_dir / f"writer-{pair}.log"),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=err,
             )
         )
         err.close()
@@ -411,7 +439,8 @@ def make_own_cluster() -> str | None:
         port = sock.getsockname()[1]
     made = subprocess.run(
         ["pg_createcluster", *OWN_CLUSTER, "-p", str(port), "--start", "--", "--auth-local=trust", "--auth-host=trust"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     if made.returncode != 0:
         return f"pg_createcluster failed: {made.stderr.strip()[-300:]}"
@@ -435,13 +464,24 @@ def ensure_pg_running() -> None:
             print("WARNING: PostgreSQL did not start again: run `pg_ctlcluster 15 main start`")
 
 
-HEADERS = ("database", "round", "acked (new)", "lost", "held, unacked", "audit events", "chain", "integrity_check",
-           "writer errors")
+HEADERS = (
+    "database",
+    "round",
+    "acked (new)",
+    "lost",
+    "held, unacked",
+    "audit events",
+    "chain",
+    "integrity_check",
+    "writer errors",
+)
 
 
 def print_header() -> None:
-    print(f"{HEADERS[0]:>10}  {HEADERS[1]:>5}  {HEADERS[2]:>12}  {HEADERS[3]:>4}  {HEADERS[4]:>13}  {HEADERS[5]:>12}  "
-          f"{HEADERS[6]:>7}  {HEADERS[7]:<28}  {HEADERS[8]}")
+    print(
+        f"{HEADERS[0]:>10}  {HEADERS[1]:>5}  {HEADERS[2]:>12}  {HEADERS[3]:>4}  {HEADERS[4]:>13}  {HEADERS[5]:>12}  "
+        f"{HEADERS[6]:>7}  {HEADERS[7]:<28}  {HEADERS[8]}"
+    )
 
 
 def print_row(database: str, r: dict[str, Any]) -> None:
@@ -464,7 +504,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--force", action="store_true", help="stop PostgreSQL even while others are connected")
     parser.add_argument(
-        "--shared-cluster", action="store_true",
+        "--shared-cluster",
+        action="store_true",
         help="crash the shared cluster 15 main (OVERSIGHT_BENCH_PG) instead of a throwaway one",
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 on any lost write or failed check")
@@ -487,8 +528,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     rng = random.Random(args.seed)
-    print(f"crash test: {args.writers} writers killed with SIGKILL, {args.rounds} rounds on SQLite, "
-          f"{args.pg_rounds} with PostgreSQL stopped in immediate mode")
+    print(
+        f"crash test: {args.writers} writers killed with SIGKILL, {args.rounds} rounds on SQLite, "
+        f"{args.pg_rounds} with PostgreSQL stopped in immediate mode"
+    )
     results: list[dict[str, Any]] = []
     skipped = None
     with tempfile.TemporaryDirectory(prefix="oversight-crash-") as tmp:
@@ -523,10 +566,14 @@ def main(argv: list[str] | None = None) -> int:
     pg_n = len(results) - sqlite_n
     acked = max((r["acked"] for r in results if r.get("database") != "PostgreSQL"), default=0)
     pg_acked = max((r["acked"] for r in results if r.get("database") == "PostgreSQL"), default=0)
-    print(f"\n{sqlite_n} SQLite rounds ({acked:,} acknowledged writes), {pg_n} PostgreSQL rounds "
-          f"({pg_acked:,} acknowledged writes): {lost} lost, {broken} broken chains, {corrupt} failed integrity checks")
+    print(
+        f"\n{sqlite_n} SQLite rounds ({acked:,} acknowledged writes), {pg_n} PostgreSQL rounds "
+        f"({pg_acked:,} acknowledged writes): {lost} lost, {broken} broken chains, {corrupt} failed integrity checks"
+    )
     ok = lost == 0 and broken == 0 and corrupt == 0 and sqlite_n == args.rounds
-    print(f"{'MET    ' if ok else 'NOT MET'}  0 lost writes, audit chain intact and integrity_check ok after every round")
+    print(
+        f"{'MET    ' if ok else 'NOT MET'}  0 lost writes, audit chain intact and integrity_check ok after every round"
+    )
     return 1 if args.strict and not ok else 0
 
 

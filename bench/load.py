@@ -45,7 +45,9 @@ from pgutil import admin_dsn, drop_database, fresh_database, pg_available  # noq
 BIN = Path(sys.executable).parent
 DATABASE = "oversight_load"
 POLICY = "leeds-2023"
-PER_PAIR = int(os.environ.get("OVERSIGHT_LOAD_PER_PAIR", "20"))  # records each supervisor shares, and each supervisee agrees
+PER_PAIR = int(
+    os.environ.get("OVERSIGHT_LOAD_PER_PAIR", "20")
+)  # records each supervisor shares, and each supervisee agrees
 TARGET_READ_MS = 250.0
 TARGET_SIGN_OFF_MS = 500.0
 
@@ -126,8 +128,9 @@ def prepare(scenario: Path, plan_path: Path, pairs: int) -> None:
     accounts: list[dict[str, Any]] = []
     for n, (supervisor_id, supervisee_id) in enumerate(chosen):
         records = list(
-            Record.objects.filter(session__supervisor_id=supervisor_id, session__supervisee_id=supervisee_id,
-                                  session__status="held")
+            Record.objects.filter(
+                session__supervisor_id=supervisor_id, session__supervisee_id=supervisee_id, session__status="held"
+            )
             .order_by("-session__date", "-pk")
             .values_list("pk", flat=True)[: 2 * PER_PAIR]
         )
@@ -135,15 +138,19 @@ def prepare(scenario: Path, plan_path: Path, pairs: int) -> None:
         Record.objects.filter(pk__in=drafts).update(status="draft", shared_on=None, agreed_on=None)
         Record.objects.filter(pk__in=shared).update(status="shared", shared_on=today, agreed_on=None)
         sessions = list(
-            Session.objects.filter(supervisee_id=supervisee_id, date__gte=today - timedelta(days=400))
-            .values_list("pk", flat=True)[:30]
+            Session.objects.filter(supervisee_id=supervisee_id, date__gte=today - timedelta(days=400)).values_list(
+                "pk", flat=True
+            )[:30]
         )
-        readable = list(
-            Record.objects.filter(session__supervisee_id=supervisee_id, session__supervisor_id=supervisor_id)
-            .exclude(pk__in=records)
-            .order_by("-session__date")
-            .values_list("pk", flat=True)[:20]
-        ) or records
+        readable = (
+            list(
+                Record.objects.filter(session__supervisee_id=supervisee_id, session__supervisor_id=supervisor_id)
+                .exclude(pk__in=records)
+                .order_by("-session__date")
+                .values_list("pk", flat=True)[:20]
+            )
+            or records
+        )
         team = list(active.filter(supervisor_id=supervisor_id).values_list("supervisee_id", flat=True)[:20])
         for kind, person_id, sign_off, files in (
             ("supervisor", supervisor_id, drafts, team or [supervisee_id]),
@@ -154,13 +161,24 @@ def prepare(scenario: Path, plan_path: Path, pairs: int) -> None:
             user = User.objects.create_user(username=username, password=password)
             Person.objects.filter(pk=person_id).update(user=user)
             accounts.append(
-                {"username": username, "password": password, "kind": kind, "person": person_id,
-                 "files": files, "sessions": sessions, "records": readable, "sign_off": sign_off}
+                {
+                    "username": username,
+                    "password": password,
+                    "kind": kind,
+                    "person": person_id,
+                    "files": files,
+                    "sessions": sessions,
+                    "records": readable,
+                    "sign_off": sign_off,
+                }
             )
     started = time.perf_counter()
     refresh_organisation(organisation, today)
-    print(f"  {len(accounts)} sign-ins for {len(chosen)} supervisor/supervisee pairs; obligation store refreshed "
-          f"in {time.perf_counter() - started:.0f} s", flush=True)
+    print(
+        f"  {len(accounts)} sign-ins for {len(chosen)} supervisor/supervisee pairs; obligation store refreshed "
+        f"in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # the obligation store's rows, now written
@@ -229,10 +247,17 @@ def summarise(samples_path: Path) -> tuple[list[list[str]], dict[str, dict[str, 
     table = []
     for name in sorted(rows):
         values = rows[name]
-        table.append([
-            name, f"{len(values):,}", str(failed_by_name.get(name, 0)), f"{percentile(values, 50):.0f}",
-            f"{percentile(values, 95):.0f}", f"{percentile(values, 99):.0f}", f"{max(values):.0f}",
-        ])
+        table.append(
+            [
+                name,
+                f"{len(values):,}",
+                str(failed_by_name.get(name, 0)),
+                f"{percentile(values, 50):.0f}",
+                f"{percentile(values, 95):.0f}",
+                f"{percentile(values, 99):.0f}",
+                f"{max(values):.0f}",
+            ]
+        )
     stats = {
         group: {"n": len(v), "p50": percentile(v, 50), "p95": percentile(v, 95), "p99": percentile(v, 99)}
         for group, v in groups.items()
@@ -272,9 +297,11 @@ def main(argv: list[str] | None = None) -> int:
     run_seconds = args.seconds if args.seconds is not None else args.minutes * 60
     from run import scenario_file
 
-    print(f"load: {args.users} users, think time {args.think} s, {run_seconds:.0f} s, gunicorn {args.workers} workers, "
-          f"PostgreSQL; {args.staff:,} staff / {args.children:,} children ({POLICY}); "
-          "bench settings: plain HTTP on loopback, second factor OFF, fast password hasher")
+    print(
+        f"load: {args.users} users, think time {args.think} s, {run_seconds:.0f} s, gunicorn {args.workers} workers, "
+        f"PostgreSQL; {args.staff:,} staff / {args.children:,} children ({POLICY}); "
+        "bench settings: plain HTTP on loopback, second factor OFF, fast password hasher"
+    )
     scenario, meta = scenario_file(args.staff, args.children, POLICY)
     gunicorn = None
     with tempfile.TemporaryDirectory(prefix="oversight-load-") as tmp:
@@ -287,34 +314,80 @@ def main(argv: list[str] | None = None) -> int:
             env = bench_env(url, data_dir)
             started = time.perf_counter()
             subprocess.run(
-                [sys.executable, __file__, "--prepare", str(scenario), str(plan), "--pairs", str(max(1, args.users // 2))],
-                env=env, check=True,
+                [
+                    sys.executable,
+                    __file__,
+                    "--prepare",
+                    str(scenario),
+                    str(plan),
+                    "--pairs",
+                    str(max(1, args.users // 2)),
+                ],
+                env=env,
+                check=True,
             )
             print(f"set-up took {time.perf_counter() - started:.0f} s", flush=True)
             port = free_port()
             host = f"http://127.0.0.1:{port}"
             gunicorn = subprocess.Popen(
-                [str(BIN / "gunicorn"), "oversight.wsgi:application", "--workers", str(args.workers),
-                 "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120"],
-                env=env, stderr=open(data_dir / "gunicorn.log", "wb"),  # noqa: SIM115
+                [
+                    str(BIN / "gunicorn"),
+                    "oversight.wsgi:application",
+                    "--workers",
+                    str(args.workers),
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--log-level",
+                    "warning",
+                    "--timeout",
+                    "120",
+                ],
+                env=env,
+                stderr=open(data_dir / "gunicorn.log", "wb"),  # noqa: SIM115
             )
             if not wait_http(host + "/sign-in/"):
                 raise SystemExit("gunicorn did not answer on /sign-in/")
             for _ in range(args.workers * 3):  # every worker imports and loads the packs once
                 wait_http(host + "/sign-in/")
-            locust_env = {**env, "OVERSIGHT_LOAD_PLAN": str(plan), "OVERSIGHT_LOAD_SAMPLES": str(samples),
-                          "OVERSIGHT_LOAD_THINK": args.think}
+            locust_env = {
+                **env,
+                "OVERSIGHT_LOAD_PLAN": str(plan),
+                "OVERSIGHT_LOAD_SAMPLES": str(samples),
+                "OVERSIGHT_LOAD_THINK": args.think,
+            }
             spawn_rate = max(1, args.users // 10)
             proc = subprocess.run(
-                [str(BIN / "locust"), "-f", str(BENCH / "locustfile.py"), "--headless", "--users", str(args.users),
-                 "--spawn-rate", str(spawn_rate), "--run-time", f"{int(run_seconds)}s", "--host", host,
-                 "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "30"],
-                env=locust_env, capture_output=True, text=True,
+                [
+                    str(BIN / "locust"),
+                    "-f",
+                    str(BENCH / "locustfile.py"),
+                    "--headless",
+                    "--users",
+                    str(args.users),
+                    "--spawn-rate",
+                    str(spawn_rate),
+                    "--run-time",
+                    f"{int(run_seconds)}s",
+                    "--host",
+                    host,
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                    "--stop-timeout",
+                    "30",
+                ],
+                env=locust_env,
+                capture_output=True,
+                text=True,
             )
             if proc.returncode not in (0, 1):  # 1: some requests failed, counted below
                 print(proc.stdout[-3000:], proc.stderr[-3000:])
                 raise SystemExit(f"locust exited {proc.returncode}")
-            failures = [line for line in proc.stdout.splitlines() + proc.stderr.splitlines() if "Error" in line or "gave" in line]
+            failures = [
+                line
+                for line in proc.stdout.splitlines() + proc.stderr.splitlines()
+                if "Error" in line or "gave" in line
+            ]
         finally:
             if gunicorn is not None:
                 gunicorn.send_signal(signal.SIGTERM)
@@ -325,7 +398,9 @@ def main(argv: list[str] | None = None) -> int:
             if not args.keep:
                 drop_database(args.database)
         table, stats, errors = summarise(samples)
-        server_log = (data_dir / "gunicorn.log").read_text(errors="replace") if (data_dir / "gunicorn.log").exists() else ""
+        server_log = (
+            (data_dir / "gunicorn.log").read_text(errors="replace") if (data_dir / "gunicorn.log").exists() else ""
+        )
         if server_log.strip():
             kept = REPO / "bench" / "out" / "load-gunicorn.log"
             kept.parent.mkdir(parents=True, exist_ok=True)
@@ -334,8 +409,10 @@ def main(argv: list[str] | None = None) -> int:
     print_table(["request", "count", "failed", "p50 ms", "p95 ms", "p99 ms", "max ms"], table)
     read = stats.get("read", {"n": 0, "p95": float("nan"), "p50": float("nan")})
     sign = stats.get("sign-off", {"n": 0, "p95": float("nan"), "p50": float("nan")})
-    print(f"\nreads: {read['n']:,}, p50 {read['p50']:.0f} ms, p95 {read['p95']:.0f} ms; "
-          f"sign-offs: {sign['n']:,}, p50 {sign['p50']:.0f} ms, p95 {sign['p95']:.0f} ms; errors: {errors}")
+    print(
+        f"\nreads: {read['n']:,}, p50 {read['p50']:.0f} ms, p95 {read['p95']:.0f} ms; "
+        f"sign-offs: {sign['n']:,}, p50 {sign['p50']:.0f} ms, p95 {sign['p95']:.0f} ms; errors: {errors}"
+    )
     if errors:
         for line in failures[:10]:
             print(f"  {line.strip()[:200]}")

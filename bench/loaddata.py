@@ -134,7 +134,11 @@ class _Table:
             for row in rows:
                 count += 1
                 yield [
-                    json.dumps(v) if isinstance(v, (dict, list)) else v.isoformat() if isinstance(v, (date, datetime)) else v
+                    json.dumps(v)
+                    if isinstance(v, (dict, list))
+                    else v.isoformat()
+                    if isinstance(v, (date, datetime))
+                    else v
                     for v in self.values(row)
                 ]
 
@@ -164,7 +168,13 @@ def _day(text: str | None) -> date | None:
 
 
 def load_scenario(
-    data: dict[str, Any], *, name: str, slug: str, policy: str | None = None, reset: bool = True, fast: bool = True,
+    data: dict[str, Any],
+    *,
+    name: str,
+    slug: str,
+    policy: str | None = None,
+    reset: bool = True,
+    fast: bool = True,
     id_base: int | None = None,
 ) -> tuple[Any, dict[str, int], dict[str, int]]:
     """Load one generated scenario as a new organisation; returns (organisation, people
@@ -315,7 +325,9 @@ def load_scenario(
                 found = (s["kind"], role)
                 if found not in templates:
                     kind_of = "observation" if s["kind"] == "observation" else "session"
-                    template = pack.template_for(kind_of, s["kind"], role) or pack.template_for("session", s["kind"], role)
+                    template = pack.template_for(kind_of, s["kind"], role) or pack.template_for(
+                        "session", s["kind"], role
+                    )
                     templates[found] = template.id if template else None
                 template_id = templates[found]
                 if template_id is None:

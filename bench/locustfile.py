@@ -109,4 +109,6 @@ class Staff(HttpUser):
         ) as response:
             if response.status_code != 302:
                 found = re.search(r'govuk-error-summary__list">\s*<li>(.*?)</li>', response.text, re.S)
-                response.failure(f"{step} record {record} gave {response.status_code}: {found and found.group(1).strip()}")
+                response.failure(
+                    f"{step} record {record} gave {response.status_code}: {found and found.group(1).strip()}"
+                )

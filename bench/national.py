@@ -70,32 +70,32 @@ ROWS_SQL = {
     "policy": "SELECT policy_pack FROM organisations_organisation WHERE id = %(org)s",
     "people": 'SELECT id, role, started, "left", employment, asye_start FROM people_person WHERE organisation_id = %(org)s',
     "asye": "SELECT a.person_id, a.date FROM people_asyereview a JOIN people_person p ON p.id = a.person_id "
-            "WHERE p.organisation_id = %(org)s ORDER BY a.person_id, a.id",
+    "WHERE p.organisation_id = %(org)s ORDER BY a.person_id, a.id",
     "relationships": 'SELECT supervisor_id, supervisee_id, start, "end", kinds FROM supervision_relationship '
-                     "WHERE organisation_id = %(org)s",
+    "WHERE organisation_id = %(org)s",
     "agreements": "SELECT ag.id, r.supervisor_id, r.supervisee_id, "
-                  "(SELECT CASE WHEN count(DISTINCT s.party) = 2 THEN max((s.signed_at AT TIME ZONE 'UTC')::date) END "
-                  " FROM supervision_agreementsignature s WHERE s.agreement_id = ag.id "
-                  " AND s.party IN ('supervisor', 'supervisee')), "
-                  "(SELECT array_agg(v.date ORDER BY v.id) FROM supervision_agreementreview v WHERE v.agreement_id = ag.id) "
-                  "FROM supervision_agreement ag JOIN supervision_relationship r ON r.id = ag.relationship_id "
-                  "WHERE r.organisation_id = %(org)s",
+    "(SELECT CASE WHEN count(DISTINCT s.party) = 2 THEN max((s.signed_at AT TIME ZONE 'UTC')::date) END "
+    " FROM supervision_agreementsignature s WHERE s.agreement_id = ag.id "
+    " AND s.party IN ('supervisor', 'supervisee')), "
+    "(SELECT array_agg(v.date ORDER BY v.id) FROM supervision_agreementreview v WHERE v.agreement_id = ag.id) "
+    "FROM supervision_agreement ag JOIN supervision_relationship r ON r.id = ag.relationship_id "
+    "WHERE r.organisation_id = %(org)s",
     "sessions": "SELECT s.id, s.kind, s.supervisor_id, s.supervisee_id, s.observer_id, s.date, s.status, "
-                "rec.shared_on, rec.agreed_on, s.cancelled_on, s.cancel_reason, s.return_to_work "
-                "FROM supervision_sessions_session s LEFT JOIN LATERAL "
-                "(SELECT r.shared_on, r.agreed_on FROM records_record r WHERE r.session_id = s.id) rec ON true "
-                "WHERE s.organisation_id = %(org)s",
+    "rec.shared_on, rec.agreed_on, s.cancelled_on, s.cancel_reason, s.return_to_work "
+    "FROM supervision_sessions_session s LEFT JOIN LATERAL "
+    "(SELECT r.shared_on, r.agreed_on FROM records_record r WHERE r.session_id = s.id) rec ON true "
+    "WHERE s.organisation_id = %(org)s",
     "attendees": "SELECT t.session_id, t.person_id FROM people_person p, LATERAL "
-                 "(SELECT a.session_id, a.person_id, a.id FROM supervision_sessions_session_attendees a "
-                 "WHERE a.person_id = p.id) t WHERE p.organisation_id = %(org)s ORDER BY t.session_id, t.id",
+    "(SELECT a.session_id, a.person_id, a.id FROM supervision_sessions_session_attendees a "
+    "WHERE a.person_id = p.id) t WHERE p.organisation_id = %(org)s ORDER BY t.session_id, t.id",
     "children": "SELECT id, worker_id, status, allocated, review_every_weeks, rationale FROM cases_child "
-                "WHERE organisation_id = %(org)s",
+    "WHERE organisation_id = %(org)s",
     "case_reviews": "SELECT v.id, v.child_id, v.date, v.by_id, v.direction_recorded FROM cases_child c, LATERAL "
-                    "(SELECT * FROM cases_casereview r WHERE r.child_id = c.id) v WHERE c.organisation_id = %(org)s",
+    "(SELECT * FROM cases_casereview r WHERE r.child_id = c.id) v WHERE c.organisation_id = %(org)s",
     "hours": "SELECT h.person_id, h.date, h.hours::float8 FROM people_hoursworked h "
-             "JOIN people_person p ON p.id = h.person_id WHERE p.organisation_id = %(org)s",
+    "JOIN people_person p ON p.id = h.person_id WHERE p.organisation_id = %(org)s",
     "absences": 'SELECT a.person_id, a.start, a."end", a.planned FROM people_absence a '
-                "JOIN people_person p ON p.id = a.person_id WHERE p.organisation_id = %(org)s ORDER BY a.start DESC, a.id",
+    "JOIN people_person p ON p.id = a.person_id WHERE p.organisation_id = %(org)s ORDER BY a.start DESC, a.id",
 }
 
 
@@ -116,8 +116,15 @@ def read_scenario(conn: Any, organisation_id: int, as_of: str) -> Any:
     for person_id, day in fetch("asye"):
         asye[person_id].append(day)
     people = [
-        sc.Person(id=f"p{i}", role=role, started=started, left=left, employment=employment, asye_start=asye_start,
-                  asye_reviews=asye.get(i, []))
+        sc.Person(
+            id=f"p{i}",
+            role=role,
+            started=started,
+            left=left,
+            employment=employment,
+            asye_start=asye_start,
+            asye_reviews=asye.get(i, []),
+        )
         for i, role, started, left, employment, asye_start in fetch("people")
     ]
     relationships = [
@@ -136,17 +143,32 @@ def read_scenario(conn: Any, organisation_id: int, as_of: str) -> Any:
     for i, kind, sup, sve, obs, day, status, shared, agreed, cancelled_on, reason, rtw in fetch("sessions"):
         held = status == "held"
         cancelled = status == "cancelled"
-        sessions.append(Session(
-            id=f"s{i}", kind=kind, date=day, status=status,
-            supervisor=None if sup is None else f"p{sup}", supervisee=None if sve is None else f"p{sve}",
-            attendees=attendees.get(i, []), observer=None if obs is None else f"p{obs}",
-            record_shared=shared if held else None, record_agreed=agreed if held else None,
-            cancelled_on=cancelled_on if cancelled else None, reason=(reason or "other") if cancelled else None,
-            return_to_work=rtw if cancelled else None,
-        ))
+        sessions.append(
+            Session(
+                id=f"s{i}",
+                kind=kind,
+                date=day,
+                status=status,
+                supervisor=None if sup is None else f"p{sup}",
+                supervisee=None if sve is None else f"p{sve}",
+                attendees=attendees.get(i, []),
+                observer=None if obs is None else f"p{obs}",
+                record_shared=shared if held else None,
+                record_agreed=agreed if held else None,
+                cancelled_on=cancelled_on if cancelled else None,
+                reason=(reason or "other") if cancelled else None,
+                return_to_work=rtw if cancelled else None,
+            )
+        )
     children = [
-        sc.Child(id=f"c{i}", worker=f"p{w}", status=status, allocated=allocated, review_every_weeks=every,
-                 rationale=rationale or None)
+        sc.Child(
+            id=f"c{i}",
+            worker=f"p{w}",
+            status=status,
+            allocated=allocated,
+            review_every_weeks=every,
+            rationale=rationale or None,
+        )
         for i, w, status, allocated, every, rationale in fetch("children")
     ]
     reviews = [
@@ -154,16 +176,30 @@ def read_scenario(conn: Any, organisation_id: int, as_of: str) -> Any:
         for i, c, day, by, recorded in fetch("case_reviews")
     ]
     hours = [sc.Hours(person=f"p{pid}", date=day, hours=h) for pid, day, h in fetch("hours")]
-    absences = [sc.Absence(person=f"p{pid}", from_=start, to=end, planned=planned) for pid, start, end, planned in fetch("absences")]
+    absences = [
+        sc.Absence(person=f"p{pid}", from_=start, to=end, planned=planned)
+        for pid, start, end, planned in fetch("absences")
+    ]
     policy = fetch("policy")[0][0]
     # The generated authorities have no supervision file items, QA audits or training records:
     # no file events, with every kind recorded, as scenario_for gives with the apps installed
     # (--verify-read-path compares the two).
     from oversight.policy.pack import FILE_EVENT_KINDS
 
-    return sc.Scenario(policy=policy, as_of=date.fromisoformat(as_of), people=people, relationships=relationships,
-                       agreements=agreements, sessions=sessions, children=children, case_reviews=reviews,
-                       hours=hours, absences=absences, file_events=[], file_event_kinds=sorted(FILE_EVENT_KINDS))
+    return sc.Scenario(
+        policy=policy,
+        as_of=date.fromisoformat(as_of),
+        people=people,
+        relationships=relationships,
+        agreements=agreements,
+        sessions=sessions,
+        children=children,
+        case_reviews=reviews,
+        hours=hours,
+        absences=absences,
+        file_events=[],
+        file_event_kinds=sorted(FILE_EVENT_KINDS),
+    )
 
 
 def _compute(args: tuple[str, int, str, bool]) -> dict[str, Any]:
@@ -254,7 +290,9 @@ def verify_read_path(name: str) -> int:
                 ours = {ob["id"]: ob for ob in fast["obligations"]}
                 theirs = {ob["id"]: ob for ob in orm["obligations"]}
                 first = next((k for k in sorted(ours.keys() | theirs.keys()) if ours.get(k) != theirs.get(k)), None)
-                different.append(f"{organisation.slug}: first difference {first}: {ours.get(first)} != {theirs.get(first)}")
+                different.append(
+                    f"{organisation.slug}: first difference {first}: {ours.get(first)} != {theirs.get(first)}"
+                )
     if different:
         print("read path differs from scenario_for: " + "; ".join(different))
         return 1
@@ -285,7 +323,10 @@ def _load_one(args: tuple[str, int, int, int, str, int]) -> dict[str, Any]:
     del buffer
     generated = time.perf_counter() - started
     organisation, _, _ = load_scenario(
-        data, name=f"Authority {n + 1:02d} ({policy})", slug=f"authority-{n + 1:02d}", reset=False,
+        data,
+        name=f"Authority {n + 1:02d} ({policy})",
+        slug=f"authority-{n + 1:02d}",
+        reset=False,
         id_base=(n + 1) * ID_STRIDE,
     )
     return {
@@ -329,7 +370,10 @@ def setup(name: str, orgs: int, staff: int, children: int, workers: int, years: 
             )
         conn.execute("VACUUM ANALYZE")
         conn.execute("CREATE TABLE bench_meta (params text)")
-        conn.execute("INSERT INTO bench_meta VALUES (%s)", [json.dumps({"orgs": orgs, "staff": staff, "children": children, "loaded": loaded})])
+        conn.execute(
+            "INSERT INTO bench_meta VALUES (%s)",
+            [json.dumps({"orgs": orgs, "staff": staff, "children": children, "loaded": loaded})],
+        )
     return loaded
 
 
@@ -350,9 +394,9 @@ def reusable(name: str, orgs: int, staff: int, children: int) -> list[dict[str, 
 
 EXPORTS = {
     "organisation": "SELECT id, policy_pack FROM organisations_organisation",
-    "person": "SELECT id, organisation_id, role, employment, started, \"left\" FROM people_person",
+    "person": 'SELECT id, organisation_id, role, employment, started, "left" FROM people_person',
     "relationship": (
-        "SELECT supervisor_id, supervisee_id, start, \"end\", "
+        'SELECT supervisor_id, supervisee_id, start, "end", '
         "array_to_string(ARRAY(SELECT jsonb_array_elements_text(kinds)), ',') AS kinds FROM supervision_relationship"
     ),
     "session": "SELECT id, kind, supervisee_id, date, status FROM supervision_sessions_session",
@@ -360,6 +404,7 @@ EXPORTS = {
     "child": "SELECT id, organisation_id, worker_id, status, allocated, review_every_weeks, rationale FROM cases_child",
     "case_review": "SELECT child_id, date FROM cases_casereview",
 }
+
 
 def rules_tables(policies: list[str]) -> tuple[Any, Any]:
     """The packs' supervision and case review rules as two tables (configuration, not data):
@@ -541,7 +586,10 @@ def reference(directory: Path, threads: int) -> tuple[float, dict[str, dict[str,
     import duckdb
 
     formats = {
-        "d": directory, "as_of": AS_OF, "add_base": _add("base"), "add_allocated": _add("allocated"),
+        "d": directory,
+        "as_of": AS_OF,
+        "add_base": _add("base"),
+        "add_allocated": _add("allocated"),
         "add_previous": _add("CASE WHEN prev >= rel_start THEN prev ELSE rel_start END"),
     }
     con = duckdb.connect()
@@ -617,7 +665,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=int, default=YEARS)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument(
-        "--verify-read-path", action="store_true",
+        "--verify-read-path",
+        action="store_true",
         help="also check, organisation by organisation, that the one-query read path gives the same engine "
         "report as oversight.compliance.selectors.scenario_for (the ORM); slow at national scale",
     )
@@ -690,35 +739,81 @@ def main(argv: list[str] | None = None) -> int:
     print()
     rows = []
     for row, result in zip(loaded, results, strict=True):
-        rows.append([
-            f"{row['n'] + 1}", row["policy"], f"{row['people']:,}", f"{row['sessions']:,}", f"{row['children']:,}",
-            f"{result['obligations']:,}", f"{result['read_s']:.2f}", f"{result['total_s']:.2f}",
-            f"{result['client_cpu_s']:.2f}",
-            "-" if result["server_cpu_s"] is None else f"{result['server_cpu_s']:.2f}",
-        ])
-    table(["authority", "policy", "people", "sessions", "children", "obligations", "read s", "read+engine s",
-           "worker cpu s", "server cpu s"], rows)
+        rows.append(
+            [
+                f"{row['n'] + 1}",
+                row["policy"],
+                f"{row['people']:,}",
+                f"{row['sessions']:,}",
+                f"{row['children']:,}",
+                f"{result['obligations']:,}",
+                f"{result['read_s']:.2f}",
+                f"{result['total_s']:.2f}",
+                f"{result['client_cpu_s']:.2f}",
+                "-" if result["server_cpu_s"] is None else f"{result['server_cpu_s']:.2f}",
+            ]
+        )
+    table(
+        [
+            "authority",
+            "policy",
+            "people",
+            "sessions",
+            "children",
+            "obligations",
+            "read s",
+            "read+engine s",
+            "worker cpu s",
+            "server cpu s",
+        ],
+        rows,
+    )
     total_obligations = sum(r["obligations"] for r in results)
     ratio = engine_s / duck_s if duck_s else float("inf")
     print()
     table(
         ["computation", "what", "rows out", "wall s"],
         [
-            ["engine (PostgreSQL, pool)", "every obligation, every authority", f"{total_obligations:,}", f"{engine_s:.2f}"],
-            ["engine, the reference's kinds", "supervision + case review (all rules)",
-             f"{sum(r['obligations'] for r in same_results):,}", f"{same_s:.2f}"],
+            [
+                "engine (PostgreSQL, pool)",
+                "every obligation, every authority",
+                f"{total_obligations:,}",
+                f"{engine_s:.2f}",
+            ],
+            [
+                "engine, the reference's kinds",
+                "supervision + case review (all rules)",
+                f"{sum(r['obligations'] for r in same_results):,}",
+                f"{same_s:.2f}",
+            ],
             ["PostgreSQL set-based", "fixed-interval supervision + case review", f"{len(pg_due):,}", f"{pg_s:.2f}"],
-            ["DuckDB reference (Parquet)", "fixed-interval supervision + case review", f"{len(duck):,}", f"{duck_s:.2f}"],
-            ["(export to Parquet, untimed)", f"{sum(counts.values()):,} rows, {parquet_mib:.0f} MiB", "-", f"{export_s:.2f}"],
+            [
+                "DuckDB reference (Parquet)",
+                "fixed-interval supervision + case review",
+                f"{len(duck):,}",
+                f"{duck_s:.2f}",
+            ],
+            [
+                "(export to Parquet, untimed)",
+                f"{sum(counts.values()):,} rows, {parquet_mib:.0f} MiB",
+                "-",
+                f"{export_s:.2f}",
+            ],
         ],
     )
-    print(f"\nengine obligations of the reference's kinds: {len(engine_due):,}; PostgreSQL set-based rows: "
-          f"{len(pg_due):,}; DuckDB rows: {len(duck):,} (each with every field: due, last, status, interval, "
-          "history, supervisors, flags, rule, source)")
-    print(f"PostgreSQL set-based compared with the engine on all {pg_people:,} people and {pg_children:,} children: "
-          f"{len(pg_mismatches)} mismatches")
-    print(f"DuckDB compared with the engine on a sample of {people_n:,} people and {children_n:,} children: "
-          f"{len(duck_mismatches)} mismatches")
+    print(
+        f"\nengine obligations of the reference's kinds: {len(engine_due):,}; PostgreSQL set-based rows: "
+        f"{len(pg_due):,}; DuckDB rows: {len(duck):,} (each with every field: due, last, status, interval, "
+        "history, supervisors, flags, rule, source)"
+    )
+    print(
+        f"PostgreSQL set-based compared with the engine on all {pg_people:,} people and {pg_children:,} children: "
+        f"{len(pg_mismatches)} mismatches"
+    )
+    print(
+        f"DuckDB compared with the engine on a sample of {people_n:,} people and {children_n:,} children: "
+        f"{len(duck_mismatches)} mismatches"
+    )
     for line in mismatches[:20]:
         print(f"  MISMATCH {line}")
     same_ratio = same_s / duck_s if duck_s else float("inf")
@@ -726,15 +821,21 @@ def main(argv: list[str] | None = None) -> int:
     server = [r["server_cpu_s"] for r in results]
     if all(s is not None for s in server):
         total_cpu = client_cpu + sum(server)
-        print(f"engine CPU time: {client_cpu:.1f} s in the workers + {sum(server):.1f} s in the PostgreSQL backends "
-              f"serving the reads = {total_cpu:.1f} s; spread over {args.workers} otherwise idle cores that is about "
-              f"{total_cpu / args.workers:.1f} s of wall time")
+        print(
+            f"engine CPU time: {client_cpu:.1f} s in the workers + {sum(server):.1f} s in the PostgreSQL backends "
+            f"serving the reads = {total_cpu:.1f} s; spread over {args.workers} otherwise idle cores that is about "
+            f"{total_cpu / args.workers:.1f} s of wall time"
+        )
     else:
         print(f"engine CPU time: {client_cpu:.1f} s in the workers (the PostgreSQL backends' is not readable here)")
-    print(f"load average {load_during:.2f} (1 min) when the engine started, {os.getloadavg()[0]:.2f} now, "
-          f"on {os.cpu_count()} CPUs")
+    print(
+        f"load average {load_during:.2f} (1 min) when the engine started, {os.getloadavg()[0]:.2f} now, "
+        f"on {os.cpu_count()} CPUs"
+    )
     print(f"ratio of the engine computing the same kinds (read included) to DuckDB: {same_ratio:.2f}x")
-    print(f"ratio of PostgreSQL computing the reference's answer set-based to DuckDB: {pg_s / duck_s if duck_s else float('inf'):.2f}x")
+    print(
+        f"ratio of PostgreSQL computing the reference's answer set-based to DuckDB: {pg_s / duck_s if duck_s else float('inf'):.2f}x"
+    )
     checks = [
         (f"engine over {args.orgs} authorities {engine_s:.1f} s <= {TARGET_SECONDS:.0f} s", engine_s <= TARGET_SECONDS),
         (f"engine (every obligation) / DuckDB time ratio {ratio:.2f}x <= {TARGET_RATIO:.0f}x", ratio <= TARGET_RATIO),
