@@ -47,7 +47,7 @@ def generator_fingerprint() -> str:
     """Changes whenever the generator or the packs change, so stale files are remade."""
     digest = hashlib.sha256()
     policy_dir = REPO / "src" / "oversight" / "policy"
-    for path in [policy_dir / "generate.py", *sorted((policy_dir / "packs").glob("*.yaml"))]:
+    for path in [*sorted((policy_dir / "generate").glob("*.py")), *sorted((policy_dir / "packs").glob("*.yaml"))]:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
