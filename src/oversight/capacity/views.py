@@ -128,7 +128,8 @@ def _compute(request: HttpRequest, key: str) -> dict[str, Any]:
 
 def _citations(pack: PolicyPack, *plans: Plan | None) -> dict[str, RuleRef]:
     """Each rule the plans used, cited as the dashboards cite it (oversight.dashboards.tables):
-    the council and section ("Leeds City Council 4.4"), the seed file beside it."""
+    the council and section (``PolicyPack.council_cite``: "Leeds City Council 4.4"), the seed
+    file beside it."""
     ids = sorted({rule_id for plan in plans if plan is not None for rule_id in plan.rules})
     return {ref.id: ref for ref in refs_by_id(pack, ids)}
 

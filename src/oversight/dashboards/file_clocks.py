@@ -43,7 +43,7 @@ def file_clocks(ctx: Context) -> Figure:
         rows.append(
             [
                 Cell(FILE_EVENT_LABELS[rule.kind]),
-                Cell(f"{rule.id} ({ctx.pack.council.split(',')[0]} {rule.source})", value=rule.id),
+                Cell(f"{rule.id} ({ctx.pack.council_cite(rule)})", value=rule.id),
                 *(
                     num(c.get(status, 0), ctx.url(SLUG, ob_kind="file", rule=rule.id, status=status))
                     for status in ("overdue", waiting, "met", "late")

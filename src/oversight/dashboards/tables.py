@@ -68,8 +68,7 @@ def rule_ref(pack: PolicyPack, rule: Rule) -> RuleRef:
         words = rule_summary(rule)
     if rule.interpretation:
         words = f"{words}. {rule.interpretation}" if words else rule.interpretation
-    council = pack.council.split(",")[0]
-    return RuleRef(id=rule.id, section=f"{council} {rule.source}", seed=pack.cite(rule), words=words)
+    return RuleRef(id=rule.id, section=pack.council_cite(rule), seed=pack.cite(rule), words=words)
 
 
 def rule_refs(pack: PolicyPack, rules: list[Rule | None]) -> list[RuleRef]:

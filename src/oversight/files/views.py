@@ -109,7 +109,7 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             "can_edit": kind is not None and kind.action is None and may_edit(kind, item, standing, today),
             "can_review": kind is not None and may_review(kind, item, standing, today),
             "steps": steps,
-            "council": _council(subject),
+            "cite": subject.organisation.pack.council_cite(kind.source) if kind is not None else "",
         },
     )
 
@@ -149,7 +149,14 @@ def _form_page(request: HttpRequest, subject: Person, kind: Kind, form: Any, ite
     return render(
         request,
         "files/item_form.html",
-        {"subject": subject, "kind": kind, "form": form, "item": item, "council": _council(subject)},
+        {
+            "subject": subject,
+            "kind": kind,
+            "form": form,
+            "item": item,
+            "council": _council(subject),
+            "cite": subject.organisation.pack.council_cite(kind.source),
+        },
     )
 
 

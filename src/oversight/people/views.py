@@ -77,7 +77,7 @@ def explain(obligations: Any, ob: dict[str, Any]) -> dict[str, Any]:
         "label": labels.get(kind, kind),
         "tag": STATUS_TAGS.get(ob["status"], ""),
         "status_text": ob["status"].replace("_", " "),
-        "why": f"{obligations.pack.council.split(',')[0]} {ob['source'].split(' ', 1)[1]}",
+        "why": obligations.pack.council_cite(ob["source"]),
         "reading": obligations.rule_text(ob["rule"]),
         "is_open": ob["status"] in OPEN,
     }

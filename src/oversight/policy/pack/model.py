@@ -3,6 +3,7 @@ read, and its rules, checked across fields (rule ids unique, roles known)."""
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -137,3 +138,17 @@ class PolicyPack(_Strict):
     def cite(self, rule: Rule) -> str:
         """The rule's source as the contract prints it: seed file, then section."""
         return f"{self.seed} {rule.source}"
+
+    def council_cite(self, cited: Rule | str) -> str:
+        """Where a rule sits in the council's document, as pages print it: the council's name
+        without its service, then the section ("Leeds City Council 4.4").
+
+        ``cited`` is a rule, or a source as text: a bare section (a supervision-file kind's,
+        say), or the engine's citation of one (``cite``: seed file, then section), as stored
+        obligations carry it."""
+        if isinstance(cited, str):
+            # the engine's citation starts with a seed file (the ``seed`` field's pattern)
+            section = re.sub(r"^\d{3}_[0-9a-f]{16}\.txt ", "", cited)
+        else:
+            section = cited.source
+        return f"{self.council.split(',')[0]} {section}"
