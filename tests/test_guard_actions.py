@@ -228,9 +228,21 @@ def test_an_addendum_to_a_final_record_is_shown_and_can_be_dismissed_on_the_page
     record = agreed(cast, draft(cast, "Sally is well."))
     record = record_finalise(record=record, by=cast.theo)
     with time_machine.travel(datetime(2026, 3, 3, 10, 0, tzinfo=LONDON), tick=False):
-        record_add_addendum(record=record, by=cast.sally, reason="Correction", text="Missed: the review of LCS204913.")
+        record_add_addendum(
+            record=record,
+            by=cast.sally,
+            reason="Correction",
+            text="Missed: the review of LCS204913.",
+            acknowledge_findings=True,
+        )
     with time_machine.travel(datetime(2026, 3, 3, 15, 30, tzinfo=LONDON), tick=False):
-        record_add_addendum(record=record, by=cast.theo, reason="Correction", text="Sally's NHS 943 476 5919 is hers.")
+        record_add_addendum(
+            record=record,
+            by=cast.theo,
+            reason="Correction",
+            text="Sally's NHS 943 476 5919 is hers.",
+            acknowledge_findings=True,
+        )
     first, second = check_record(record).findings
     assert (first.section_title, second.section_title) == (
         "Addendum of 3 March 2026, 10:00",
@@ -279,7 +291,9 @@ def test_a_final_records_own_text_still_cannot_be_dismissed_in(cast: Cast) -> No
 
 def test_only_the_supervisor_dismisses_in_an_addendum(cast: Cast) -> None:
     record = record_finalise(record=agreed(cast, draft(cast, "Sally is well.")), by=cast.theo)
-    record_add_addendum(record=record, by=cast.sally, reason="Correction", text="LCS204913 was discussed.")
+    record_add_addendum(
+        record=record, by=cast.sally, reason="Correction", text="LCS204913 was discussed.", acknowledge_findings=True
+    )
     found = check_record(record).findings[0]
     with pytest.raises(ServiceError, match="Only the supervisor"):
         finding_dismiss(record=record, by=cast.sally, finding_id=found.id, expected_version=record.version, reason="x")

@@ -5,7 +5,9 @@ and whether the council's rules let it hold the record back.
 Where a finding is (``RecordFinding.section``, the key a dismissal is kept under): a section of
 the council's template by its id; ``action:<pk>`` for an action's text and
 ``action:<pk>:works_when`` for its "I will know this works when"; ``addendum:<pk>`` for an
-addendum. Template section ids never hold a colon (oversight.policy.pack), so the keys cannot meet.
+addendum; ``addendum:new`` for the text of an addendum being written (``check_new_addendum``: not
+yet saved, so nothing is dismissed in it). Template section ids never hold a colon
+(oversight.policy.pack), so the keys cannot meet.
 """
 
 from __future__ import annotations
@@ -154,27 +156,17 @@ def _addendum_places(addenda: list[Addendum]) -> list[tuple[str, str, str, int, 
     return places
 
 
-def check_record(record: Record) -> RecordCheck:
-    """Every finding in the record: its sections in the template's order, then its actions in the
-    record's order, then its addenda in the order they were added."""
-    session = record.session
-    pack = session.organisation.pack
-    rules = rules_for(pack.id)
-    template = pack.template(record.template_id)
-    titles = {s.id: s.title for s in template.sections} if template else {}
-    order = [s.id for s in template.sections] if template else []
-    scanner, caseload, names_checked = scanner_for(record)
-    dismissed = {(d.section, d.kind, d.match_digest): d for d in record.dismissed_findings.all()}
-    sections = sorted(record.content, key=lambda s: (order.index(s) if s in order else len(order), s))
-    places: list[tuple[Place, str, str, str, int | None, str]] = [
-        (SECTION, section, titles.get(section, section), str(record.content.get(section) or ""), None, section)
-        for section in sections
-    ]
-    places += [(ACTION, *where) for where in _action_places(list(Action.objects.filter(record=record)))]
-    places += [
-        (ADDENDUM, *where)
-        for where in _addendum_places(list(Addendum.objects.filter(record=record).order_by("created_at", "pk")))
-    ]
+Where = tuple[Place, str, str, str, int | None, str]  # place, key, title, text, object's pk, field
+
+
+def _scan(
+    places: list[Where],
+    scanner: Scanner,
+    rules: GuardRules,
+    dismissed: dict[tuple[str, str, str], DismissedFinding],
+) -> list[RecordFinding]:
+    """Each finding of the scanner in each place, in its sentence, with the council's rule for
+    its kind and its dismissal, if any."""
     findings: list[RecordFinding] = []
     for place, key, title, text, object_pk, field in places:
         for finding in scanner.scan(text):
@@ -196,4 +188,64 @@ def check_record(record: Record) -> RecordCheck:
                     field=field,
                 )
             )
+    return findings
+
+
+def _dismissed(record: Record, addenda_only: bool = False) -> dict[tuple[str, str, str], DismissedFinding]:
+    dismissals = record.dismissed_findings.all()
+    if addenda_only:
+        dismissals = dismissals.filter(section__startswith="addendum:")
+    return {(d.section, d.kind, d.match_digest): d for d in dismissals}
+
+
+def _addenda_of(record: Record) -> list[Addendum]:
+    return list(Addendum.objects.filter(record=record).order_by("created_at", "pk"))
+
+
+def check_record(record: Record) -> RecordCheck:
+    """Every finding in the record: its sections in the template's order, then its actions in the
+    record's order, then its addenda in the order they were added."""
+    session = record.session
+    pack = session.organisation.pack
+    rules = rules_for(pack.id)
+    template = pack.template(record.template_id)
+    titles = {s.id: s.title for s in template.sections} if template else {}
+    order = [s.id for s in template.sections] if template else []
+    scanner, caseload, names_checked = scanner_for(record)
+    sections = sorted(record.content, key=lambda s: (order.index(s) if s in order else len(order), s))
+    places: list[Where] = [
+        (SECTION, section, titles.get(section, section), str(record.content.get(section) or ""), None, section)
+        for section in sections
+    ]
+    places += [(ACTION, *where) for where in _action_places(list(Action.objects.filter(record=record)))]
+    places += [(ADDENDUM, *where) for where in _addendum_places(_addenda_of(record))]
+    findings = _scan(places, scanner, rules, _dismissed(record))
     return RecordCheck(record, rules, caseload, names_checked, findings)
+
+
+def unresolved_in_addenda(record: Record) -> list[RecordFinding]:
+    """The findings in the record's addenda that hold it back (the council's rules) and that
+    nobody dismissed: what the record's page points the supervisor to the check for, whatever
+    the record's status (an addendum is added after the record was finalised). Reads only the
+    addenda; none, and nothing is scanned."""
+    addenda = _addenda_of(record)
+    if not addenda:
+        return []
+    rules = rules_for(record.session.organisation.pack.id)
+    scanner, _caseload, _names = scanner_for(record)
+    places: list[Where] = [(ADDENDUM, *where) for where in _addendum_places(addenda)]
+    return [f for f in _scan(places, scanner, rules, _dismissed(record, addenda_only=True)) if f.unresolved]
+
+
+# The key and the title of the addendum being written: it has no pk yet, and nothing is dismissed in it.
+NEW_ADDENDUM = "addendum:new"
+NEW_ADDENDUM_TITLE = "The addendum"
+
+
+def check_new_addendum(record: Record, text: str) -> list[RecordFinding]:
+    """Every finding in the text of an addendum not yet added to ``record`` (read against the
+    record's caseload and the council's rules, as the check reads the record's own addenda), in
+    the order they come; ``unresolved`` on each says whether it holds the addendum back."""
+    rules = rules_for(record.session.organisation.pack.id)
+    scanner, _caseload, _names = scanner_for(record)
+    return _scan([(ADDENDUM, NEW_ADDENDUM, NEW_ADDENDUM_TITLE, text, None, "text")], scanner, rules, {})

@@ -8,7 +8,9 @@ row in the same transaction:
 - ``finding_dismiss``: the supervisor says a finding is not a child's information, and why (also,
   for a finding in an addendum, on a final record: the only thing that can be done about it);
 - ``guard_before``: asked by record_share and record_finalise; refuses while findings are
-  unresolved unless the supervisor acknowledges them (audited).
+  unresolved unless the supervisor acknowledges them (audited);
+- ``guard_addendum``: asked by record_add_addendum before the addendum is saved; refuses a text
+  with findings unless its writer acknowledges them (audited the same way).
 """
 
 from __future__ import annotations
@@ -28,7 +30,16 @@ from oversight.people.models import Person
 from oversight.records.models import Action, Addendum, Record
 
 from .models import ChildNameKey, DismissedFinding
-from .selectors import ACTION, ADDENDUM, SECTION, RecordFinding, check_record, match_digest, workers_of
+from .selectors import (
+    ACTION,
+    ADDENDUM,
+    SECTION,
+    RecordFinding,
+    check_new_addendum,
+    check_record,
+    match_digest,
+    workers_of,
+)
 
 # Text can be moved out of, and findings dismissed in, a record not yet final: a draft before it
 # is shared, and an agreed or disputed one before it is finalised (a shared record waits for the
@@ -227,28 +238,9 @@ def finding_dismiss(
     return dismissal
 
 
-def guard_before(*, record: Record, by: Person, doing: str, acknowledged: bool) -> None:
-    """Called by record_share and record_finalise inside their transaction, on the locked record:
-    refuses while a finding the council's rules say holds the record back is neither moved nor
-    dismissed, unless the supervisor ``acknowledged`` them, which is audited with their kinds."""
-    unresolved = check_record(record).unresolved
-    if not unresolved:
-        return
-    kinds = sorted({f.finding.label.lower() for f in unresolved})
-    if not acknowledged:
-        count = len(unresolved)
-        where = list(dict.fromkeys(f.section_title for f in unresolved))  # titles and numbers, never the text
-        how = "move each to a case direction or dismiss it with a reason"
-        if any(not f.movable for f in unresolved):
-            how = (
-                "move each to a case direction (a sentence in an addendum cannot be moved) or dismiss it with a reason"
-            )
-        raise ServiceError(
-            "child_data",
-            f"This record may hold children's information ({count} finding{'s' if count != 1 else ''}: "
-            f"{', '.join(kinds)}; in {', '.join(where)}). Before it is {doing}, {how} at "
-            f"{reverse('guard:check', args=[record.pk])}",
-        )
+def _acknowledge(record: Record, by: Person, doing: str, unresolved: list[RecordFinding]) -> None:
+    """The audit row of findings let through on the supervisor's (or the writer's) word: their
+    number, kinds and places, never their text."""
     audit_event(
         actor=by,
         action="guard.acknowledge",
@@ -261,3 +253,56 @@ def guard_before(*, record: Record, by: Person, doing: str, acknowledged: bool) 
             "places": sorted({f.place for f in unresolved}),
         },
     )
+
+
+def _counted(unresolved: list[RecordFinding]) -> str:
+    """The findings counted, with their kinds: "2 findings: case-system id, postcode"."""
+    count = len(unresolved)
+    kinds = sorted({f.finding.label.lower() for f in unresolved})
+    return f"{count} finding{'s' if count != 1 else ''}: {', '.join(kinds)}"
+
+
+def guard_before(*, record: Record, by: Person, doing: str, acknowledged: bool) -> None:
+    """Called by record_share and record_finalise inside their transaction, on the locked record:
+    refuses while a finding the council's rules say holds the record back is neither moved nor
+    dismissed, unless the supervisor ``acknowledged`` them, which is audited with their kinds."""
+    unresolved = check_record(record).unresolved
+    if not unresolved:
+        return
+    if not acknowledged:
+        where = list(dict.fromkeys(f.section_title for f in unresolved))  # titles and numbers, never the text
+        how = "move each to a case direction or dismiss it with a reason"
+        if any(not f.movable for f in unresolved):
+            how = (
+                "move each to a case direction (a sentence in an addendum cannot be moved) or dismiss it with a reason"
+            )
+        raise ServiceError(
+            "child_data",
+            f"This record may hold children's information ({_counted(unresolved)}; in {', '.join(where)}). "
+            f"Before it is {doing}, {how} at {reverse('guard:check', args=[record.pk])}",
+        )
+    _acknowledge(record, by, doing, unresolved)
+
+
+ADDENDUM_ACKNOWLEDGED = "added to"  # the ``doing`` of an acknowledgement made when adding an addendum
+
+
+def guard_addendum(*, record: Record, by: Person, text: str, acknowledged: bool) -> list[RecordFinding]:
+    """Called by record_add_addendum inside its transaction, on the locked record, before the
+    addendum is saved: refuses a text holding what the council's rules say holds a record back
+    (children's information belongs in a case direction on the child's own record, Leeds 4.13,
+    Bristol 5.2), unless its writer ``acknowledged`` the findings, which is audited as share's and
+    finalise's are (guard.acknowledge, doing "added to"). Returns the findings let through; they
+    stay on the check of the record, to be dismissed with a reason."""
+    unresolved = [f for f in check_new_addendum(record, text) if f.unresolved]
+    if not unresolved:
+        return []
+    if not acknowledged:
+        raise ServiceError(
+            "child_data",
+            f"This addendum may hold children's information ({_counted(unresolved)}). Children's "
+            "information belongs in a case direction on the child's own record: take it out of the "
+            "addendum, or add the addendum as it is once you have read the findings (this is recorded)",
+        )
+    _acknowledge(record, by, ADDENDUM_ACKNOWLEDGED, unresolved)
+    return unresolved

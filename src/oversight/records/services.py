@@ -216,16 +216,38 @@ def record_deem_agreed(*, record: Record, today: date) -> Record | None:
     return locked
 
 
-def record_add_addendum(*, record: Record, by: Person, reason: str, text: str) -> Addendum:
-    """The only way to correct a final record: an addendum with reason, author and time."""
+def _guard_addendum(record: Record, by: Person, text: str, acknowledged: bool) -> None:
+    """The child-data guard's check of an addendum's text before it is saved, where the guard is
+    installed (oversight.guard.services.guard_addendum)."""
+    from django.apps import apps
+
+    if apps.is_installed("oversight.guard"):
+        from oversight.guard.services import guard_addendum
+
+        guard_addendum(record=record, by=by, text=text, acknowledged=acknowledged)
+
+
+def record_add_addendum(
+    *, record: Record, by: Person, reason: str, text: str, acknowledge_findings: bool = False
+) -> Addendum:
+    """The only way to correct a final record: an addendum with reason, author and time. Its text
+    is checked for children's information first and refused while it holds some, unless
+    ``acknowledge_findings`` (audited): oversight.guard."""
     if not reason.strip():
         raise ServiceError("reason", "Give the reason for the addendum")
     if not text.strip():
         raise ServiceError("text", "Write the addendum")
     with transaction.atomic():
         locked = _lock(record, (Record.Status.FINAL,), "added to")
+        _guard_addendum(locked, by, text.strip(), acknowledge_findings)
         addendum = Addendum.objects.create(record=locked, author=by, reason=reason.strip(), text=text.strip())
-        audit_event(actor=by, action="record.addendum", obj=locked, organisation_id=locked.session.organisation_id)
+        audit_event(
+            actor=by,
+            action="record.addendum",
+            obj=locked,
+            organisation_id=locked.session.organisation_id,
+            detail={"addendum": addendum.pk},
+        )
     return addendum
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, cast
 
 from django import forms
@@ -54,6 +55,39 @@ def _record_for(viewer: Person | Viewer, pk: int) -> tuple[Record, str]:
     return policy.get_record_for(viewer, pk)
 
 
+def _checked(text: str) -> str:
+    """What the addendum form carries of the text whose findings it showed: a tick to add it as
+    it is counts for that text only; a text changed since is checked again."""
+    return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:16]
+
+
+def _guard_installed() -> bool:
+    from django.apps import apps
+
+    return apps.is_installed("oversight.guard")
+
+
+def _addendum_findings(record: Record, text: str) -> list[Any]:
+    """The findings that held an addendum's text back, each in its sentence
+    (oversight.guard.selectors.check_new_addendum), to show beside the form."""
+    if not _guard_installed():
+        return []
+    from oversight.guard.selectors import check_new_addendum
+
+    return [f for f in check_new_addendum(record, text.strip()) if f.unresolved]
+
+
+def _addenda_to_check(viewer: Viewer, record: Record) -> int:
+    """How many findings in the record's addenda wait on the check for children's information,
+    for a viewer who may open that check (the supervisor who led the session: record.share, as
+    the check page asks); 0 for anyone else, who is not pointed to a page they would get a 404 on."""
+    if viewer.person is None or not _guard_installed() or not policy.may(viewer, "share", record):
+        return 0
+    from oversight.guard.selectors import unresolved_in_addenda
+
+    return len(unresolved_in_addenda(record))
+
+
 @login_required
 @policy.asks_purpose
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -70,8 +104,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     participants = [p for p in [session.supervisor, session.supervisee, *session.attendees.all()] if p is not None]
     action_form = ActionForm(people=Person.objects.filter(pk__in=[p.pk for p in participants]))
-    errors: list[str] = []
+    errors: list[tuple[str, str]] = []  # (the id of the field in error, the message)
     content = dict(record.content)
+    addendum: dict[str, Any] = {}  # what was typed into the addendum form, kept when it is refused
     posted_tags: dict[str, list[str]] | None = None
 
     if request.method == "POST":
@@ -114,10 +149,23 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "The outcome is recorded on the record.")
                 return redirect("records:detail", pk=pk)
             if step == "addendum" and standing in ("supervisor", "supervisee"):
-                record_add_addendum(
-                    record=record, by=me, reason=request.POST.get("reason", ""), text=request.POST.get("text", "")
+                addendum = {"reason": request.POST.get("reason", ""), "text": request.POST.get("text", "")}
+                acknowledged = request.POST.get("acknowledge") == "yes" and request.POST.get("checked") == _checked(
+                    addendum["text"]
                 )
-                messages.success(request, "Addendum added.")
+                record_add_addendum(
+                    record=record,
+                    by=me,
+                    reason=addendum["reason"],
+                    text=addendum["text"],
+                    acknowledge_findings=acknowledged,
+                )
+                messages.success(
+                    request,
+                    "Addendum added as it is; that you read its findings is recorded."
+                    if acknowledged
+                    else "Addendum added.",
+                )
                 return redirect("records:detail", pk=pk)
             if step == "coverage" and standing == "supervisor":
                 posted_tags = {name: request.POST.getlist(name) for name in ("functions", "stages", "areas")}
@@ -147,11 +195,19 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, "Action marked done.")
                     return redirect("records:detail", pk=pk)
             if step not in ("action",):
-                errors.append("That cannot be done to this record by you.")
+                errors.append(("record", "That cannot be done to this record by you."))
         except ServiceError as exc:
-            errors.append(exc.message)
-            if exc.field in ("view", "reason", "text"):
-                errors[-1] = exc.message
+            target = "record"
+            if step == "addendum" and exc.field in ("reason", "text", "child_data"):
+                # the guard's refusal is about the addendum's text: it is named, shown again, kept
+                addendum["error_on"] = "reason" if exc.field == "reason" else "text"
+                addendum["message"] = exc.message
+                target = f"addendum-{addendum['error_on']}"
+                if exc.field == "child_data":
+                    addendum["findings"] = _addendum_findings(record, addendum["text"])
+                    if addendum["findings"]:
+                        addendum["checked"] = _checked(addendum["text"])
+            errors.append((target, exc.message))
 
     confidential_ok = policy.may(viewer, "view_confidential", record)
     editable = standing == "supervisor" and record.status == Record.Status.DRAFT
@@ -207,6 +263,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "action_form": action_form,
             "actions": record.actions.select_related("owner"),
             "addenda": record.addenda.select_related("author"),
+            "addendum": addendum,
+            "addenda_to_check": _addenda_to_check(viewer, record),
             "agenda": agenda,
             "editable": editable,
             "general_banks": prompts.general if prompts else [],
