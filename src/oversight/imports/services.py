@@ -1,92 +1,68 @@
 """Imports, write side. Applying a file is all or nothing: it plans the file again inside one
 transaction (the organisation locked), refuses while any error remains, and makes each change
 through a named service function that writes its audit row (the people app's ``person_create``,
-``person_update`` and ``person_record_leaving``; this module's ``person_details_update``,
-``team_create``, ``child_create`` and ``child_update``). Applying a file a second time finds
+``person_update`` and ``person_record_leaving``; this module's ``person_details_update`` and
+``team_create``; ``child_create`` and ``child_update``). Applying a file a second time finds
 nothing to change and changes nothing.
+
+This module applies HR exports and keeps the uploads between preview and apply (``upload_store``,
+``upload_apply``). Caseloads are applied in ``oversight.imports.caseload_apply``, old uploads
+deleted in ``oversight.imports.purge``, and what both kinds share is in
+``oversight.imports.applying``; every name is importable from here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
-from enum import Enum
-from typing import Any, Final
+from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.utils import timezone
 
 from oversight.audit.services import audit_event
-from oversight.cases.models import Child
 from oversight.errors import ServiceError
 from oversight.organisations.models import Organisation
 from oversight.people.models import Person, Service, Team
 from oversight.people.services import person_create, person_record_leaving, person_update
 
-from .caseload import plan_caseload, redact_names
-from .hr import HrPlan, HrRow, NewTeam, plan_hr
+from .applying import (
+    UNSET,
+    CommandLine,
+    ImportRefused,
+    Unset,
+    at_row,
+    audit_value,
+    lock_organisation,
+    refuse_unless_clean,
+)
+from .caseload import redact_names
+from .caseload_apply import caseload_import_apply, child_create, child_update
+from .hr import HrPlan, NewTeam, plan_hr
 from .models import ImportUpload
 from .plan import Plan, sha256_of
-from .reading import MAX_BYTES, RowError, long_date
+from .purge import KEEP_APPLIED, KEEP_UNAPPLIED, purged_message, uploads_purge
+from .reading import MAX_BYTES, long_date
 
-
-class _Unset(Enum):
-    UNSET = "unset"
-
-
-UNSET: Final = _Unset.UNSET
-
-
-class ImportRefused(Exception):
-    """Applying was refused: ``plan`` holds the errors (each at a row and a column)."""
-
-    def __init__(self, plan: Plan):
-        self.plan = plan
-        super().__init__("; ".join(str(e) for e in plan.errors[:5]))
-
-
-class CommandLine:
-    """The actor of an import run from the command line (no member of staff signed in)."""
-
-    pk = None
-
-    def __init__(self, command: str):
-        self.command = command
-
-    def __str__(self) -> str:
-        return f"oversight {self.command} (command line)"
-
-
-def _lock_organisation(organisation: Organisation) -> None:
-    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-
-
-def _audit_value(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Person | Team):
-        return value.pk
-    return value
-
-
-def _refuse_unless_clean(plan: Plan, expected_fingerprint: str | None) -> None:
-    if plan.errors:
-        raise ImportRefused(plan)
-    if expected_fingerprint is not None and expected_fingerprint != plan.fingerprint():
-        plan.errors.append(
-            RowError(
-                None,
-                "",
-                "Oversight's records have changed since this file was previewed: look at the preview again "
-                "and confirm what it now shows",
-            )
-        )
-        raise ImportRefused(plan)
+__all__ = [
+    "APPLY",
+    "KEEP_APPLIED",
+    "KEEP_UNAPPLIED",
+    "UNSET",
+    "CommandLine",
+    "ImportRefused",
+    "Unset",
+    "caseload_import_apply",
+    "child_create",
+    "child_update",
+    "hr_import_apply",
+    "person_details_update",
+    "purged_message",
+    "team_create",
+    "upload_apply",
+    "upload_store",
+    "uploads_purge",
+]
 
 
 # --- staff --------------------------------------------------------------------------------------
@@ -96,16 +72,16 @@ def person_details_update(
     *,
     person: Person,
     by: Any,
-    name: str | _Unset = UNSET,
-    started: date | _Unset = UNSET,
-    weekly_hours: Decimal | None | _Unset = UNSET,
+    name: str | Unset = UNSET,
+    started: date | Unset = UNSET,
+    weekly_hours: Decimal | None | Unset = UNSET,
 ) -> Person:
     """Bring a person's name, start date and weekly hours to the HR record's; returns the
     person as saved. Nothing different: no change, no event."""
     asked: dict[str, Any] = {  # field name -> the value asked for
         key: value
         for key, value in (("name", name), ("started", started), ("weekly_hours", weekly_hours))
-        if not isinstance(value, _Unset)
+        if not isinstance(value, Unset)
     }
     if "name" in asked and not str(asked["name"]).strip():
         raise ServiceError("name", "Enter the name")
@@ -115,9 +91,9 @@ def person_details_update(
     with transaction.atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)
         changed = {
-            key: {"from": _audit_value(getattr(locked, key)), "to": _audit_value(value)}
+            key: {"from": audit_value(getattr(locked, key)), "to": audit_value(value)}
             for key, value in asked.items()
-            if _audit_value(getattr(locked, key)) != _audit_value(value)
+            if audit_value(getattr(locked, key)) != audit_value(value)
         }
         if not changed:
             return locked
@@ -155,17 +131,6 @@ def team_create(*, organisation: Organisation, by: Any, name: str, service_name:
     return team
 
 
-@contextmanager
-def _at_row(plan: Plan, row: HrRow | Any, columns: dict[str, str]) -> Iterator[None]:
-    """A service function's refusal, named at the row and column it came from."""
-    try:
-        yield
-    except ServiceError as exc:
-        field = {"line_manager": "manager"}.get(exc.field, exc.field)
-        plan.errors.append(RowError(row.row, columns.get(field, field.replace("_", " ").capitalize()), exc.message))
-        raise ImportRefused(plan) from None
-
-
 def _depth(staff_id: str, managers: dict[str, str | None]) -> int:
     depth, current, seen = 0, managers.get(staff_id), {staff_id}
     while current is not None and current not in seen:
@@ -188,10 +153,10 @@ def hr_import_apply(
     ImportRefused with the errors). Returns the plan that was applied."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        _lock_organisation(organisation)
+        lock_organisation(organisation)
         work = plan_hr(organisation, data, today=today)
         plan = work.plan
-        _refuse_unless_clean(plan, expected_fingerprint)
+        refuse_unless_clean(plan, expected_fingerprint)
         if not plan.changes:
             return plan
         _apply_hr(organisation, work, by)
@@ -217,7 +182,7 @@ def _apply_hr(organisation: Organisation, work: HrPlan, by: Any) -> None:
     people = {p.staff_id: p for p in Person.objects.filter(organisation=organisation)}
     for row in work.rows:
         values = row.values
-        with _at_row(plan, row, row.columns):
+        with at_row(plan, row, row.columns):
             if row.person is None:
                 person = person_create(
                     organisation=organisation,
@@ -245,154 +210,13 @@ def _apply_hr(organisation: Organisation, work: HrPlan, by: Any) -> None:
             changes["team"] = team_of(values["team"])
         if "manager" in values:
             changes["line_manager"] = people[values["manager"]] if values["manager"] else None
-        with _at_row(plan, row, row.columns):
+        with at_row(plan, row, row.columns):
             people[row.staff_id] = person_update(person=people[row.staff_id], by=by, **changes)
     for row in work.rows:
         left = row.values.get("left")
         if left is not None and (row.person is None or row.person.left is None):
-            with _at_row(plan, row, row.columns):
+            with at_row(plan, row, row.columns):
                 person_record_leaving(person=Person.objects.get(pk=people[row.staff_id].pk), by=by, left=left)
-
-
-# --- children -----------------------------------------------------------------------------------
-
-
-def _check_worker(organisation: Organisation, worker: Person) -> None:
-    if worker.organisation_id != organisation.pk:
-        raise ServiceError("worker", "Choose a worker in your organisation")
-
-
-def child_create(
-    *,
-    organisation: Organisation,
-    by: Any,
-    case_id: str,
-    worker: Person,
-    status: str,
-    allocated: date,
-    last_seen: date | None = None,
-    plan_review: date | None = None,
-    key_dates: dict[str, str] | None = None,
-) -> Child:
-    """Add a child, known by case-system ID only, to ``worker``'s caseload; returns it."""
-    case_id = case_id.strip()
-    if not case_id:
-        raise ServiceError("case_id", "Enter the child's ID")
-    if status not in Child.Status.values:
-        raise ServiceError("status", "Choose a child status")
-    _check_worker(organisation, worker)
-    duplicate = ServiceError("case_id", f"Child ID {case_id} is already in Oversight")
-    try:
-        with transaction.atomic():
-            if Child.objects.filter(organisation=organisation, case_id=case_id).exists():
-                raise duplicate
-            child = Child.objects.create(
-                organisation=organisation,
-                case_id=case_id,
-                worker=worker,
-                status=status,
-                allocated=allocated,
-                last_seen=last_seen,
-                plan_review=plan_review,
-                key_dates=key_dates or {},
-            )
-            audit_event(
-                actor=by,
-                action="child.create",
-                obj=child,
-                organisation_id=organisation.pk,
-                detail={"worker": worker.pk, "status": status, "allocated": allocated.isoformat()},
-            )
-    except IntegrityError:
-        raise duplicate from None
-    return child
-
-
-def child_update(
-    *,
-    child: Child,
-    by: Any,
-    worker: Person | _Unset = UNSET,
-    status: str | _Unset = UNSET,
-    allocated: date | _Unset = UNSET,
-    last_seen: date | None | _Unset = UNSET,
-    plan_review: date | None | _Unset = UNSET,
-    key_dates: dict[str, str] | _Unset = UNSET,
-) -> Child:
-    """Bring a child's worker, status and dates to the case system's; returns the child as
-    saved. Nothing different: no change, no event."""
-    asked: dict[str, Any] = {  # field name -> the value asked for
-        key: value
-        for key, value in (
-            ("worker", worker),
-            ("status", status),
-            ("allocated", allocated),
-            ("last_seen", last_seen),
-            ("plan_review", plan_review),
-            ("key_dates", key_dates),
-        )
-        if not isinstance(value, _Unset)
-    }
-    if "status" in asked and asked["status"] not in Child.Status.values:
-        raise ServiceError("status", "Choose a child status")
-    with transaction.atomic():
-        locked = Child.objects.select_for_update().select_related("organisation").get(pk=child.pk)
-        if "worker" in asked:
-            _check_worker(locked.organisation, asked["worker"])
-        changed = {
-            key: {"from": _audit_value(getattr(locked, key)), "to": _audit_value(value)}
-            for key, value in asked.items()
-            if _audit_value(getattr(locked, key)) != _audit_value(value)
-        }
-        if not changed:
-            return locked
-        for key in changed:
-            setattr(locked, key, asked[key])
-        locked.save(update_fields=list(changed))
-        audit_event(actor=by, action="child.update", obj=locked, organisation_id=locked.organisation_id, detail=changed)
-    return locked
-
-
-def caseload_import_apply(
-    *,
-    organisation: Organisation,
-    data: bytes,
-    by: Any,
-    filename: str = "",
-    expected_fingerprint: str | None = None,
-    today: date | None = None,
-) -> Plan:
-    """Apply a case-system export: all of it or, while any row has an error, none of it
-    (raises ImportRefused with the errors). Returns the plan that was applied."""
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        _lock_organisation(organisation)
-        work = plan_caseload(organisation, data, today=today)
-        plan = work.plan
-        _refuse_unless_clean(plan, expected_fingerprint)
-        if not plan.changes:
-            return plan
-        columns = {"case_id": "Child ID", "worker": "Allocated worker ID", "status": "Status"}
-        for row in work.rows:
-            with _at_row(plan, row, columns):
-                values = {k: v for k, v in row.values.items() if k != "name_keys"}
-                if row.child is None:
-                    child = child_create(organisation=organisation, by=by, case_id=row.case_id, **values)
-                else:
-                    child = child_update(child=row.child, by=by, **values)
-                if "name_keys" in row.values:
-                    # The child-data guard's keyed hashes of the name (oversight.guard), never the name.
-                    from oversight.guard.services import child_name_keys_set
-
-                    child_name_keys_set(child=child, digests=set(row.values["name_keys"]), by=by)
-        audit_event(
-            actor=by,
-            action="import.caseload.apply",
-            obj=organisation,
-            organisation_id=organisation.pk,
-            detail={"sha256": plan.sha256, "file": filename[:200], **plan.counts()},
-        )
-    return plan
 
 
 # --- uploads (the pages) ------------------------------------------------------------------------
@@ -466,61 +290,3 @@ def upload_apply(*, upload: ImportUpload, by: Person, sha256: str, fingerprint: 
             detail={"sha256": locked.sha256, **plan.counts()},
         )
     return plan
-
-
-# --- keeping the files no longer than needed ----------------------------------------------------
-
-#: An applied file is kept this long: time to check what it changed against the file itself.
-KEEP_APPLIED: Final = timedelta(days=30)
-#: A file uploaded and never applied is kept this long: time to correct the data and confirm.
-KEEP_UNAPPLIED: Final = timedelta(days=7)
-
-
-def purged_message(upload: ImportUpload) -> str:
-    """Why an upload's file is no longer there, in the page's words."""
-    assert upload.purged_at is not None
-    when = long_date(timezone.localdate(upload.purged_at))
-    if upload.applied_at is not None:
-        return f"The file was deleted on {when}, {KEEP_APPLIED.days} days after it was applied"
-    return f"The file was deleted on {when}, {KEEP_UNAPPLIED.days} days after it was uploaded without being applied: upload it again"
-
-
-def uploads_purge(*, now: datetime | None = None, organisation: Organisation | None = None) -> int:
-    """Delete the content of every upload past its keeping time (``KEEP_APPLIED`` after it was
-    applied, ``KEEP_UNAPPLIED`` after it was uploaded if never applied), one transaction and one
-    audit event each; the row stays (name, hash, who, when, summary). Returns how many."""
-    now = now or timezone.now()
-    due = ImportUpload.objects.filter(purged_at__isnull=True).filter(
-        Q(applied_at__lt=now - KEEP_APPLIED) | Q(applied_at__isnull=True, uploaded_at__lt=now - KEEP_UNAPPLIED)
-    )
-    if organisation is not None:
-        due = due.filter(organisation=organisation)
-    purged = 0
-    for pk in due.order_by("pk").values_list("pk", flat=True):
-        with transaction.atomic():
-            # Locked and checked again: an apply may have taken it since the list was read.
-            upload = ImportUpload.objects.select_for_update().filter(pk=pk, purged_at__isnull=True).first()
-            if upload is None:
-                continue
-            applied = upload.applied_at is not None
-            if (upload.applied_at or upload.uploaded_at) >= now - (KEEP_APPLIED if applied else KEEP_UNAPPLIED):
-                continue
-            size = len(bytes(upload.content))
-            upload.content = b""
-            upload.purged_at = now
-            upload.save(update_fields=["content", "purged_at"])
-            audit_event(
-                actor=None,
-                acting_as="system",
-                action="import.upload.purge",
-                obj=upload,
-                organisation_id=upload.organisation_id,
-                detail={
-                    "sha256": upload.sha256,
-                    "bytes": size,
-                    "after": "applied" if applied else "uploaded, never applied",
-                    "kept_days": (KEEP_APPLIED if applied else KEEP_UNAPPLIED).days,
-                },
-            )
-            purged += 1
-    return purged
