@@ -177,9 +177,13 @@ class Anchor:
     line: int  # its line in the anchors file, for the messages
 
 
+def _anchor_text(seq: int, digest: str, at: Any) -> str:
+    return f"{seq} {digest} {at.isoformat(timespec='seconds')}"
+
+
 def anchor_line(report: ChainReport, at: Any) -> str:
     """The line ``oversight audit anchor`` writes: ``<seq> <hash> <ISO time>``."""
-    return f"{report.head_seq} {report.head_hash} {at.isoformat(timespec='seconds')}"
+    return _anchor_text(report.head_seq, report.head_hash, at)
 
 
 def head_line(at: Any, using: str | None = None) -> str | None:
@@ -189,7 +193,7 @@ def head_line(at: Any, using: str | None = None) -> str | None:
     last = AuditEvent.objects.using(using).order_by("-seq").values_list("seq", "hash").first()
     if last is None:
         return None
-    return f"{last[0]} {last[1]} {at.isoformat(timespec='seconds')}"
+    return _anchor_text(last[0], last[1], at)
 
 
 def parse_anchors(text: str) -> list[Anchor]:

@@ -5,13 +5,16 @@ steps around a plan (lock the organisation, refuse unless clean, name a refusal 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Final
 
+from django.db import transaction
+
+from oversight.audit.services import audit_event
 from oversight.errors import ServiceError
 from oversight.organisations.models import Organisation
 from oversight.people.models import Person, Team
@@ -76,6 +79,38 @@ def refuse_unless_clean(plan: Plan, expected_fingerprint: str | None) -> None:
             )
         )
         raise ImportRefused(plan)
+
+
+def apply_plan(
+    *,
+    organisation: Organisation,
+    by: Any,
+    filename: str,
+    expected_fingerprint: str | None,
+    plan_file: Callable[[], Any],
+    apply_rows: Callable[[Any], None],
+    action: str,
+) -> Plan:
+    """The frame both imports apply in, one transaction: lock the organisation, plan the file
+    again (``plan_file`` returns the planner's work, with its ``plan``), refuse unless it is clean
+    and still what was previewed, make the changes (``apply_rows(work)``), then one audit row for
+    the file (``action``). A file with nothing to change changes nothing and writes no row."""
+    with transaction.atomic():
+        lock_organisation(organisation)
+        work = plan_file()
+        plan: Plan = work.plan
+        refuse_unless_clean(plan, expected_fingerprint)
+        if not plan.changes:
+            return plan
+        apply_rows(work)
+        audit_event(
+            actor=by,
+            action=action,
+            obj=organisation,
+            organisation_id=organisation.pk,
+            detail={"sha256": plan.sha256, "file": filename[:200], **plan.counts()},
+        )
+    return plan
 
 
 @contextmanager

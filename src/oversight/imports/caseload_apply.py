@@ -18,7 +18,7 @@ from oversight.errors import ServiceError
 from oversight.organisations.models import Organisation
 from oversight.people.models import Person
 
-from .applying import UNSET, Unset, at_row, audit_value, lock_organisation, refuse_unless_clean
+from .applying import UNSET, Unset, apply_plan, at_row, audit_value
 from .caseload import plan_caseload
 from .plan import Plan
 
@@ -131,13 +131,9 @@ def caseload_import_apply(
     """Apply a case-system export: all of it or, while any row has an error, none of it
     (raises ImportRefused with the errors). Returns the plan that was applied."""
     today = today or timezone.localdate()
-    with transaction.atomic():
-        lock_organisation(organisation)
-        work = plan_caseload(organisation, data, today=today)
+
+    def apply_rows(work: Any) -> None:
         plan = work.plan
-        refuse_unless_clean(plan, expected_fingerprint)
-        if not plan.changes:
-            return plan
         columns = {"case_id": "Child ID", "worker": "Allocated worker ID", "status": "Status"}
         for row in work.rows:
             with at_row(plan, row, columns):
@@ -151,11 +147,13 @@ def caseload_import_apply(
                     from oversight.guard.services import child_name_keys_set
 
                     child_name_keys_set(child=child, digests=set(row.values["name_keys"]), by=by)
-        audit_event(
-            actor=by,
-            action="import.caseload.apply",
-            obj=organisation,
-            organisation_id=organisation.pk,
-            detail={"sha256": plan.sha256, "file": filename[:200], **plan.counts()},
-        )
-    return plan
+
+    return apply_plan(
+        organisation=organisation,
+        by=by,
+        filename=filename,
+        expected_fingerprint=expected_fingerprint,
+        plan_file=lambda: plan_caseload(organisation, data, today=today),
+        apply_rows=apply_rows,
+        action="import.caseload.apply",
+    )

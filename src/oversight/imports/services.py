@@ -31,10 +31,9 @@ from .applying import (
     CommandLine,
     ImportRefused,
     Unset,
+    apply_plan,
     at_row,
     audit_value,
-    lock_organisation,
-    refuse_unless_clean,
 )
 from .caseload import redact_names
 from .caseload_apply import caseload_import_apply, child_create, child_update
@@ -152,22 +151,15 @@ def hr_import_apply(
     """Apply an HR export: all of it or, while any row has an error, none of it (raises
     ImportRefused with the errors). Returns the plan that was applied."""
     today = today or timezone.localdate()
-    with transaction.atomic():
-        lock_organisation(organisation)
-        work = plan_hr(organisation, data, today=today)
-        plan = work.plan
-        refuse_unless_clean(plan, expected_fingerprint)
-        if not plan.changes:
-            return plan
-        _apply_hr(organisation, work, by)
-        audit_event(
-            actor=by,
-            action="import.hr.apply",
-            obj=organisation,
-            organisation_id=organisation.pk,
-            detail={"sha256": plan.sha256, "file": filename[:200], **plan.counts()},
-        )
-    return plan
+    return apply_plan(
+        organisation=organisation,
+        by=by,
+        filename=filename,
+        expected_fingerprint=expected_fingerprint,
+        plan_file=lambda: plan_hr(organisation, data, today=today),
+        apply_rows=lambda work: _apply_hr(organisation, work, by),
+        action="import.hr.apply",
+    )
 
 
 def _apply_hr(organisation: Organisation, work: HrPlan, by: Any) -> None:

@@ -27,12 +27,11 @@ def _kind_covered(kind: str, supervisor: Person, supervisee: Person, day: date) 
     stepping in as a manager above, may.)"""
     if kind not in (Session.Kind.PERSONAL, Session.Kind.CASE):
         return
-    active = [
-        r
-        for r in Relationship.objects.filter(supervisee=supervisee, start__lte=day)
+    active = list(
+        Relationship.objects.filter(supervisee=supervisee, start__lte=day)
         .filter(Q(end__isnull=True) | Q(end__gte=day))
         .select_related("supervisor")
-    ]
+    )
     mine = [r for r in active if r.supervisor_id == supervisor.pk]
     if not mine or any(r.covers(kind) for r in mine):
         return
